@@ -1,0 +1,37 @@
+/** Small crash-safe file helpers shared by the embedded log. */
+import { open, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/** fsyncs a directory so renames and creations inside it survive a power failure. */
+export async function fsyncDir(dir: string): Promise<void> {
+  const fd = await open(dir, 'r');
+  try {
+    await fd.sync();
+  } finally {
+    await fd.close();
+  }
+}
+
+/** Replaces `path` with `data` atomically: write a temporary file, sync it, rename, sync the directory. */
+export async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
+  const tmp = `${path}.tmp`;
+  await writeFile(tmp, data);
+  const fd = await open(tmp, 'r');
+  try {
+    await fd.datasync();
+  } finally {
+    await fd.close();
+  }
+  await rename(tmp, path);
+  await fsyncDir(dirname(path));
+}
+
+/** Reads a file, or returns null when it does not exist. */
+export async function readIfExists(path: string): Promise<Buffer | null> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}

@@ -1,0 +1,583 @@
+/**
+ * One partition of the embedded log: an ordered list of segments, the append path with group
+ * commit, reads bounded by what is durable, retention, and recovery on open.
+ *
+ * Append ordering: every append is queued on `chain` at call time, so offsets follow call order even
+ * when encoding (gzip) takes longer for some batches. Assignment is synchronous once a batch is
+ * encoded; the write is issued at once and the ack waits for the next group sync.
+ */
+import { readdir, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TributaryError } from '../../errors/codes.js';
+import type { Clock } from '../../util/clock.js';
+import {
+  LOG_OVERHEAD,
+  decodeBatch,
+  encodeBatch,
+  parseRecords,
+  readBatchHeader,
+  recordsRegion,
+  setBaseOffset,
+  batchCrcValid,
+  MAGIC,
+} from '../codec/record-batch.js';
+import { readInt64 } from '../codec/varint.js';
+import type { AppendResult, LogRecord, ReadOptions, ReadResult, StoredRecord, TopicConfig } from '../log.js';
+import { fsyncDir, readIfExists, writeFileAtomic } from './files.js';
+import { INDEX_INTERVAL_BYTES } from './indexes.js';
+import { Segment, segmentPaths } from './segment.js';
+import { hasRetention, isCompacted } from './topic-config.js';
+import { recoverCleanerSwap } from './cleaner-swap.js';
+
+export type FlushMode = 'fsync' | 'none';
+
+export interface PartitionOptions {
+  readonly dir: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly config: () => TopicConfig;
+  readonly clock: Clock;
+  readonly flush: FlushMode;
+  /** Whether the previous process closed the log cleanly (indexes and checkpoints can be trusted). */
+  readonly cleanShutdown: boolean;
+  /** Told about anything recovery repaired. */
+  readonly onRecovery?: (message: string) => void;
+}
+
+interface PendingWrite {
+  readonly seg: Segment;
+  readonly endPos: number;
+  readonly endOffset: number;
+  readonly result: AppendResult;
+  written: boolean;
+  resolve(r: AppendResult): void;
+  reject(err: unknown): void;
+}
+
+export interface RawRead {
+  /** Whole batches, back to back, as stored. */
+  readonly bytes: Buffer;
+  readonly nextOffset: number;
+}
+
+const RECOVERY_POINT = 'recovery-point';
+const noop = (): void => {};
+
+export class Partition {
+  segments: Segment[] = [];
+  private nextOffset = 0;
+  private hw = 0;
+  private readonly pending: PendingWrite[] = [];
+  private pendingHead = 0;
+  private writtenCount = 0;
+  private readonly dirty = new Set<Segment>();
+  private syncing = false;
+  private syncWanted = false;
+  private chain: Promise<unknown> = Promise.resolve();
+  /** Serialises sealing, retention and compaction swaps. */
+  private maintenance: Promise<unknown> = Promise.resolve();
+  private readonly dataWaiters = new Set<() => void>();
+  private failure: TributaryError | null = null;
+  private closed = false;
+  private activeSince: number;
+
+  private constructor(readonly opts: PartitionOptions) {
+    this.activeSince = opts.clock.now();
+  }
+
+  get dir(): string {
+    return this.opts.dir;
+  }
+
+  private get active(): Segment {
+    return this.segments[this.segments.length - 1]!;
+  }
+
+  static async open(opts: PartitionOptions): Promise<Partition> {
+    const p = new Partition(opts);
+    await p.load();
+    return p;
+  }
+
+  private async load(): Promise<void> {
+    const { dir } = this.opts;
+    await recoverCleanerSwap(dir, this.opts.onRecovery);
+    const names = await readdir(dir);
+    const bases = names
+      .filter((n) => /^\d{20}\.log$/.test(n))
+      .map((n) => Number(n.slice(0, 20)))
+      .sort((a, b) => a - b);
+    // Index files whose segment is gone (a deletion interrupted by a crash).
+    for (const n of names) {
+      const m = /^(\d{20})\.(index|timeindex)$/.exec(n);
+      if (m && !bases.includes(Number(m[1]))) await unlink(join(dir, n)).catch(noop);
+    }
+    const rp = await readIfExists(join(dir, RECOVERY_POINT));
+    const recoveryPoint = rp === null ? 0 : Number(rp.toString('utf8').trim()) || 0;
+    let expect = 0;
+    for (let i = 0; i < bases.length; i++) {
+      const seg = await Segment.open(dir, bases[i]!);
+      const nextBase = bases[i + 1];
+      const trusted = this.opts.cleanShutdown || (nextBase !== undefined && nextBase <= recoveryPoint);
+      let ok: boolean;
+      let reason: string | null = null;
+      if (trusted) {
+        ok = await seg.loadIndexes();
+        if (!ok) reason = 'invalid data in a segment before the recovery point';
+      } else {
+        reason = await seg.recover(expect);
+        ok = reason === null;
+      }
+      this.segments.push(seg);
+      expect = seg.nextOffset;
+      if (!ok) {
+        // Everything after the first invalid byte goes: later segments cannot follow a hole.
+        this.opts.onRecovery?.(
+          `${this.opts.topic}-${this.opts.partition}: truncated segment ${bases[i]} at byte ${seg.size} (${reason})`,
+        );
+        for (const later of bases.slice(i + 1)) {
+          const paths = segmentPaths(dir, later);
+          await Promise.all([unlink(paths.log), unlink(paths.index).catch(noop), unlink(paths.timeindex).catch(noop)]);
+          this.opts.onRecovery?.(`${this.opts.topic}-${this.opts.partition}: removed segment ${later} after a truncation`);
+        }
+        break;
+      }
+    }
+    if (this.segments.length === 0) {
+      this.segments.push(await Segment.create(dir, 0));
+      await fsyncDir(dir);
+    }
+    this.nextOffset = this.active.nextOffset;
+    this.hw = this.nextOffset;
+    this.activeSince = this.active.firstTimestamp ?? this.opts.clock.now();
+    await this.writeRecoveryPoint(this.active.baseOffset);
+  }
+
+  earliestOffset(): number {
+    return this.segments[0]!.baseOffset;
+  }
+
+  latestOffset(): number {
+    return this.hw;
+  }
+
+  sizeBytes(): number {
+    let n = 0;
+    for (const s of this.segments) n += s.size;
+    return n;
+  }
+
+  private check(): void {
+    if (this.closed) throw new TributaryError('LOG_CLOSED', `partition ${this.opts.topic}-${this.opts.partition} is closed`);
+    if (this.failure) throw this.failure;
+  }
+
+  /** Encodes and appends records; resolves once durable. */
+  async append(records: readonly LogRecord[]): Promise<AppendResult> {
+    this.check();
+    if (records.length === 0) throw new TributaryError('INVALID_RECORD', 'cannot append an empty batch');
+    const cfg = this.opts.config();
+    if (isCompacted(cfg)) {
+      for (const r of records) {
+        if (r.key === null) {
+          throw new TributaryError('INVALID_RECORD', `topic ${this.opts.topic} is compacted: every record needs a key`);
+        }
+      }
+    }
+    return this.enqueue(encodeBatch(records, { compression: cfg['compression.type'], now: this.opts.clock.now() }));
+  }
+
+  /**
+   * Appends a batch encoded by a client (the broker's produce path): validated like Kafka does
+   * (magic, CRC, record count, keys on compacted topics), then stored as is with offsets assigned.
+   */
+  async appendBatch(batch: Buffer): Promise<AppendResult> {
+    this.check();
+    const what = `batch for ${this.opts.topic}-${this.opts.partition}`;
+    if (batch.length < 61 || batch.readInt32BE(8) + LOG_OVERHEAD !== batch.length) {
+      throw new TributaryError('CORRUPT_MESSAGE', `${what}: length field does not match its size`);
+    }
+    if (batch.readInt8(16) !== MAGIC) throw new TributaryError('CORRUPT_MESSAGE', `${what}: magic is not 2`);
+    if (!batchCrcValid(batch, 0, batch.length)) throw new TributaryError('CORRUPT_MESSAGE', `${what}: CRC-32C mismatch`);
+    const h = readBatchHeader(batch, 0);
+    if (h.recordsCount < 1 || h.lastOffsetDelta + 1 !== h.recordsCount) {
+      throw new TributaryError('INVALID_RECORD', `${what}: ${h.recordsCount} records but last offset delta ${h.lastOffsetDelta}`);
+    }
+    const records = parseRecords(recordsRegion(batch, 0, batch.length, h.attributes), h.recordsCount);
+    if (isCompacted(this.opts.config()) && records.some((r) => r.key === null)) {
+      throw new TributaryError('INVALID_RECORD', `topic ${this.opts.topic} is compacted: every record needs a key`);
+    }
+    return this.enqueue(Promise.resolve(Buffer.from(batch)));
+  }
+
+  private enqueue(encoded: Promise<Buffer>): Promise<AppendResult> {
+    const assigned = this.chain.then(() => encoded).then((buf) => this.assign(buf));
+    this.chain = assigned.then(noop, noop);
+    return assigned.then((durable) => durable);
+  }
+
+  private async assign(buf: Buffer): Promise<Promise<AppendResult>> {
+    this.check();
+    const cfg = this.opts.config();
+    if (buf.length > cfg['max.message.bytes']) {
+      throw new TributaryError(
+        'MESSAGE_TOO_LARGE',
+        `batch of ${buf.length} bytes is larger than max.message.bytes=${cfg['max.message.bytes']} of topic ${this.opts.topic}`,
+      );
+    }
+    const lastOffsetDelta = buf.readInt32BE(23);
+    const maxTimestamp = readInt64(buf, 35);
+    let seg = this.active;
+    const now = this.opts.clock.now();
+    if (
+      seg.size > 0 &&
+      (seg.size + buf.length > cfg['segment.bytes'] ||
+        now - this.activeSince >= cfg['segment.ms'] ||
+        !seg.fitsOffset(this.nextOffset + lastOffsetDelta))
+    ) {
+      seg = await this.roll();
+    }
+    const baseOffset = this.nextOffset;
+    setBaseOffset(buf, 0, baseOffset);
+    buf.writeInt32BE(0, 12); // partitionLeaderEpoch: one node, epoch 0 (outside the CRC)
+    const position = seg.size;
+    const lastOffset = baseOffset + lastOffsetDelta;
+    seg.noteBatch(position, buf.length, baseOffset, lastOffset, maxTimestamp);
+    this.nextOffset = lastOffset + 1;
+    const result: AppendResult = { baseOffset, lastOffset };
+    let entry!: PendingWrite;
+    const durable = new Promise<AppendResult>((resolve, reject) => {
+      entry = { seg, endPos: seg.size, endOffset: lastOffset + 1, result, written: false, resolve, reject };
+    });
+    this.pending.push(entry);
+    seg.fd.write(buf, 0, buf.length, position).then(
+      () => {
+        entry.written = true;
+        this.onWritten();
+      },
+      (err: unknown) => this.fail(err),
+    );
+    return durable;
+  }
+
+  private async roll(): Promise<Segment> {
+    const old = this.active;
+    const seg = await Segment.create(this.opts.dir, this.nextOffset);
+    if (this.opts.flush === 'fsync') await fsyncDir(this.opts.dir);
+    this.segments.push(seg);
+    this.activeSince = this.opts.clock.now();
+    const lastOnOld = this.pending.length > this.pendingHead ? this.pending[this.pending.length - 1] : undefined;
+    const writesDone = lastOnOld ? new Promise<void>((resolve) => this.whenVisible(lastOnOld.endOffset, resolve)) : Promise.resolve();
+    // Seal the old segment once its last bytes are visible; then the recovery point may pass it.
+    this.maintenance = this.maintenance
+      .then(() => writesDone)
+      .then(async () => {
+        if (this.failure) return;
+        await old.seal();
+        await this.writeRecoveryPoint(seg.baseOffset);
+      })
+      .catch((err: unknown) => this.fail(err));
+    return seg;
+  }
+
+  private whenVisible(offset: number, fn: () => void): void {
+    if (this.hw >= offset || this.failure || this.closed) {
+      fn();
+      return;
+    }
+    const check = (): void => {
+      if (this.hw >= offset || this.failure) {
+        this.dataWaiters.delete(check);
+        fn();
+      }
+    };
+    this.dataWaiters.add(check);
+  }
+
+  private onWritten(): void {
+    while (this.pendingHead + this.writtenCount < this.pending.length) {
+      const e = this.pending[this.pendingHead + this.writtenCount]!;
+      if (!e.written) break;
+      this.writtenCount++;
+      this.dirty.add(e.seg);
+    }
+    if (this.opts.flush === 'none') this.makeVisible(this.writtenCount);
+    else this.requestSync();
+  }
+
+  private requestSync(): void {
+    this.syncWanted = true;
+    if (!this.syncing) {
+      this.syncing = true;
+      void this.runSyncs();
+    }
+  }
+
+  /** Group commit: one fdatasync covers every write completed before it started. */
+  private async runSyncs(): Promise<void> {
+    while (this.syncWanted && !this.failure) {
+      this.syncWanted = false;
+      const count = this.writtenCount;
+      const segs = [...this.dirty];
+      this.dirty.clear();
+      try {
+        await Promise.all(segs.map((s) => s.fd.datasync()));
+      } catch (err) {
+        this.fail(err);
+        break;
+      }
+      this.makeVisible(count);
+    }
+    this.syncing = false;
+  }
+
+  /** Makes the first `count` pending (written) entries visible and acknowledges them. */
+  private makeVisible(count: number): void {
+    if (count === 0) return;
+    for (let i = 0; i < count; i++) {
+      const e = this.pending[this.pendingHead + i]!;
+      e.seg.visibleSize = e.endPos;
+      this.hw = e.endOffset;
+      e.resolve(e.result);
+    }
+    this.pendingHead += count;
+    this.writtenCount -= count;
+    if (this.pendingHead > 1024 && this.pendingHead * 2 > this.pending.length) {
+      this.pending.splice(0, this.pendingHead);
+      this.pendingHead = 0;
+    }
+    for (const w of [...this.dataWaiters]) w();
+  }
+
+  private fail(err: unknown): void {
+    if (this.failure) return;
+    this.failure = new TributaryError(
+      'STORAGE_ERROR',
+      `partition ${this.opts.topic}-${this.opts.partition} failed to write: ${(err as Error)?.message ?? String(err)}`,
+      { cause: err },
+    );
+    for (let i = this.pendingHead; i < this.pending.length; i++) this.pending[i]!.reject(this.failure);
+    this.pending.length = 0;
+    this.pendingHead = 0;
+    this.writtenCount = 0;
+    for (const w of [...this.dataWaiters]) w();
+  }
+
+  /** Resolves when data beyond `offset` is visible, the timeout passes or the signal aborts. */
+  private waitForData(offset: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.hw > offset || timeoutMs <= 0 || signal?.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.dataWaiters.delete(check);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const check = (): void => {
+        if (this.hw > offset || this.failure || this.closed) done();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.dataWaiters.add(check);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  private segmentIndexFor(offset: number): number {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    let found = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.segments[mid]!.baseOffset <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  }
+
+  private checkRange(offset: number): void {
+    const start = this.earliestOffset();
+    if (!Number.isSafeInteger(offset) || offset < start || offset > this.hw) {
+      throw new TributaryError(
+        'OFFSET_OUT_OF_RANGE',
+        `offset ${offset} is out of range for ${this.opts.topic}-${this.opts.partition} (earliest ${start}, latest ${this.hw})`,
+      );
+    }
+  }
+
+  /** Whole stored batches from the one holding `offset`, up to `maxBytes` (at least one batch). */
+  async readRaw(offset: number, options: ReadOptions = {}): Promise<RawRead> {
+    this.checkOpenForRead();
+    this.checkRange(offset);
+    if (offset === this.hw) await this.waitForData(offset, options.maxWaitMs ?? 0, options.signal);
+    const maxBytes = Math.max(1, options.maxBytes ?? 1 << 20);
+    const segs = this.segments.slice(this.segmentIndexFor(offset));
+    for (const s of segs) s.acquire();
+    try {
+      for (const seg of segs) {
+        const got = await readFromSegment(seg, offset, maxBytes);
+        if (got) return got;
+      }
+    } finally {
+      for (const s of segs) s.release();
+    }
+    return { bytes: Buffer.alloc(0), nextOffset: Math.max(offset, this.hw) };
+  }
+
+  async read(offset: number, options: ReadOptions = {}): Promise<ReadResult> {
+    const raw = await this.readRaw(offset, options);
+    const records: StoredRecord[] = [];
+    let pos = 0;
+    while (pos < raw.bytes.length) {
+      const h = readBatchHeader(raw.bytes, pos);
+      const decoded = decodeBatch(raw.bytes, pos, h);
+      for (const r of decoded) if (r.offset >= offset) records.push(r);
+      pos += h.batchLength + LOG_OVERHEAD;
+    }
+    return { records, nextOffset: raw.nextOffset, highWatermark: this.hw, logStartOffset: this.earliestOffset() };
+  }
+
+  private checkOpenForRead(): void {
+    if (this.closed) throw new TributaryError('LOG_CLOSED', `partition ${this.opts.topic}-${this.opts.partition} is closed`);
+  }
+
+  async offsetForTimestamp(timestamp: number): Promise<number | null> {
+    this.checkOpenForRead();
+    const segs = [...this.segments];
+    for (const seg of segs) {
+      if (seg.maxTimestamp < timestamp || seg.visibleSize === 0) continue;
+      seg.acquire();
+      try {
+        const from = seg.offsetIndex.lookup(seg.timeIndex.lookup(timestamp));
+        let found: Buffer | null = null;
+        let at = 0;
+        await seg.scan(from, seg.visibleSize, (b) => {
+          if (readInt64(b.buf, b.bufPos + 35) >= timestamp) {
+            found = b.buf;
+            at = b.bufPos;
+            return false;
+          }
+          return true;
+        });
+        if (found !== null) {
+          const h = readBatchHeader(found, at);
+          const hit = decodeBatch(found, at, h).find((r) => r.timestamp >= timestamp);
+          if (hit) return hit.offset;
+        }
+      } finally {
+        seg.release();
+      }
+    }
+    return null;
+  }
+
+  /** Deletes closed segments past `retention.ms` / `retention.bytes`. Returns how many went. */
+  applyRetention(): Promise<number> {
+    const run = this.maintenance.then(async () => {
+      const cfg = this.opts.config();
+      if (!hasRetention(cfg) || this.closed) return 0;
+      const now = this.opts.clock.now();
+      let total = this.sizeBytes();
+      let n = 0;
+      for (const seg of this.segments.slice(0, -1)) {
+        const byTime = cfg['retention.ms'] >= 0 && seg.maxTimestamp >= 0 && now - seg.maxTimestamp > cfg['retention.ms'];
+        const bySize = cfg['retention.bytes'] >= 0 && total - seg.size >= cfg['retention.bytes'];
+        if (!byTime && !bySize) break;
+        total -= seg.size;
+        n++;
+      }
+      if (n > 0) await this.removeSegments(this.segments.slice(0, n));
+      return n;
+    });
+    this.maintenance = run.catch(noop);
+    return run;
+  }
+
+  private async removeSegments(gone: Segment[]): Promise<void> {
+    this.segments = this.segments.filter((s) => !gone.includes(s));
+    for (const seg of gone) {
+      seg.retire();
+      const p = seg.paths;
+      // The .log goes first: an index left behind by a crash is removed on open.
+      await unlink(p.log);
+      await Promise.all([unlink(p.index).catch(noop), unlink(p.timeindex).catch(noop)]);
+    }
+    await fsyncDir(this.opts.dir);
+  }
+
+  /** Runs `fn` with the maintenance lock held (compaction uses it for its swap). */
+  withMaintenance<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.maintenance.then(fn);
+    this.maintenance = run.catch(noop);
+    return run;
+  }
+
+  /** Replaces `old` (consecutive closed segments) by `fresh` — used by the cleaner after its swap. */
+  replaceSegments(old: Segment[], fresh: Segment[]): void {
+    const first = this.segments.indexOf(old[0]!);
+    this.segments.splice(first, old.length, ...fresh);
+    for (const s of old) s.retire();
+  }
+
+  private async writeRecoveryPoint(offset: number): Promise<void> {
+    await writeFileAtomic(join(this.opts.dir, RECOVERY_POINT), `${offset}\n`);
+  }
+
+  /** Waits for queued appends, seals the active segment and records a clean recovery point. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.chain;
+    await new Promise<void>((resolve) => this.whenVisible(this.nextOffset, resolve));
+    await this.maintenance;
+    this.closed = true;
+    for (const w of [...this.dataWaiters]) w();
+    if (!this.failure) {
+      await this.active.seal();
+      await this.writeRecoveryPoint(this.nextOffset);
+    }
+    for (const s of this.segments) s.retire();
+  }
+}
+
+/**
+ * Reads whole batches from `seg` starting at the batch that holds `offset` (or the first after it),
+ * within the segment's visible bytes. Null when the segment holds nothing at or after `offset`.
+ */
+async function readFromSegment(seg: Segment, offset: number, maxBytes: number): Promise<RawRead | null> {
+  const end = seg.visibleSize;
+  let pos = seg.offsetIndex.lookup(offset);
+  if (pos >= end) return null;
+  const window = (from: number): number => Math.min(end - from, maxBytes + 2 * INDEX_INTERVAL_BYTES);
+  let bufStart = pos;
+  let buf = await seg.readAt(pos, window(pos));
+  // Skip batches that end before `offset`.
+  for (;;) {
+    if (pos >= end) return null;
+    if (pos - bufStart + LOG_OVERHEAD + 49 > buf.length) {
+      bufStart = pos;
+      buf = await seg.readAt(pos, window(pos));
+    }
+    const rel = pos - bufStart;
+    const size = buf.readInt32BE(rel + 8) + LOG_OVERHEAD;
+    if (readInt64(buf, rel) + buf.readInt32BE(rel + 23) >= offset) break;
+    pos += size;
+  }
+  // Collect whole batches: the first always, the rest while they fit in maxBytes.
+  const firstSize = buf.readInt32BE(pos - bufStart + 8) + LOG_OVERHEAD;
+  const want = Math.min(end - pos, Math.max(firstSize, maxBytes));
+  if (pos - bufStart + want > buf.length) {
+    bufStart = pos;
+    buf = await seg.readAt(pos, want);
+  }
+  const start = pos - bufStart;
+  let at = start;
+  let lastOffset = offset - 1;
+  while (at + LOG_OVERHEAD <= buf.length) {
+    const size = buf.readInt32BE(at + 8) + LOG_OVERHEAD;
+    if (at + size > buf.length || (at > start && at + size - start > maxBytes)) break;
+    lastOffset = readInt64(buf, at) + buf.readInt32BE(at + 23);
+    at += size;
+  }
+  return { bytes: buf.subarray(start, at), nextOffset: lastOffset + 1 };
+}
