@@ -19,6 +19,7 @@ import type {
   TopicPartition,
 } from '../log.js';
 import { compactPartition, type CompactionResult } from './cleaner.js';
+import { CleanerThread } from './cleaner-thread.js';
 import {
   emptyTrash,
   lockDataDir,
@@ -47,6 +48,8 @@ export interface EmbeddedLogOptions {
   readonly retentionCheckIntervalMs?: number;
   /** How often the cleaner looks for dirty compacted partitions (log.cleaner.backoff.ms, 15 s); 0 = never. */
   readonly cleanerIntervalMs?: number;
+  /** Run compaction's copying on a worker thread (default true); false runs it on the event loop. */
+  readonly cleanerThread?: boolean;
   /** Share of a compacted partition's closed bytes that must be dirty before it is cleaned (0.5). */
   readonly minCleanableDirtyRatio?: number;
   /** Told what recovery repaired. */
@@ -71,6 +74,9 @@ export class EmbeddedLog implements Log {
   private timers: NodeJS.Timeout[] = [];
   private background: Promise<unknown> = Promise.resolve();
   private unlock: () => Promise<void> = async () => {};
+  private readonly cleaner = new CleanerThread();
+  /** Names of topics whose creation is under way, so a concurrent creation of the same name fails cleanly. */
+  private readonly creating = new Set<string>();
 
   private constructor(private readonly opts: EmbeddedLogOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -100,7 +106,7 @@ export class EmbeddedLog implements Log {
     for (const name of await readdir(topicsDir(dataDir))) {
       const dir = join(topicsDir(dataDir), name);
       if (name.startsWith('.creating-')) {
-        await rename(dir, join(trashDir(dataDir), `${name}-${randomUUID()}`));
+        await rename(dir, join(trashDir(dataDir), randomUUID()));
         continue;
       }
       const meta = await readTopicMeta(dir);
@@ -187,18 +193,25 @@ export class EmbeddedLog implements Log {
       throw new TributaryError('INVALID_PARTITIONS', `invalid partition count ${String(partitions)}: expected 1 to 100000`);
     }
     const overrides = parseTopicOverrides(options.configs ?? {});
-    if (this.topics.has(name)) throw new TributaryError('TOPIC_ALREADY_EXISTS', `topic '${name}' already exists`);
-    const meta: TopicMeta = { name, partitions, configs: { ...overrides }, createdAt: this.clock.now() };
-    // Built aside, then renamed in: a crash never leaves a half-created topic.
-    const staging = join(topicsDir(this.opts.dataDir), `.creating-${name}`);
-    await mkdir(staging, { recursive: true });
-    for (let i = 0; i < partitions; i++) await mkdir(join(staging, String(i)), { recursive: true });
-    await writeFileAtomic(join(staging, 'topic.json'), JSON.stringify(meta, null, 2) + '\n');
-    if (this.topics.has(name)) throw new TributaryError('TOPIC_ALREADY_EXISTS', `topic '${name}' already exists`);
-    const dir = join(topicsDir(this.opts.dataDir), name);
-    await rename(staging, dir);
-    await fsyncDir(topicsDir(this.opts.dataDir));
-    await this.openTopic(dir, meta, false);
+    if (this.topics.has(name) || this.creating.has(name)) {
+      throw new TributaryError('TOPIC_ALREADY_EXISTS', `topic '${name}' already exists`);
+    }
+    this.creating.add(name);
+    try {
+      const meta: TopicMeta = { name, partitions, configs: { ...overrides }, createdAt: this.clock.now() };
+      // Built aside, then renamed in: a crash never leaves a half-created topic. The staging name is
+      // not derived from the topic name: `.creating-` + a 249-character name would pass NAME_MAX.
+      const staging = join(topicsDir(this.opts.dataDir), `.creating-${randomUUID()}`);
+      await mkdir(staging, { recursive: true });
+      for (let i = 0; i < partitions; i++) await mkdir(join(staging, String(i)), { recursive: true });
+      await writeFileAtomic(join(staging, 'topic.json'), JSON.stringify(meta, null, 2) + '\n');
+      const dir = join(topicsDir(this.opts.dataDir), name);
+      await rename(staging, dir);
+      await fsyncDir(topicsDir(this.opts.dataDir));
+      await this.openTopic(dir, meta, false);
+    } finally {
+      this.creating.delete(name);
+    }
   }
 
   async deleteTopic(name: string): Promise<void> {
@@ -206,7 +219,7 @@ export class EmbeddedLog implements Log {
     if (name === GROUP_OFFSETS_TOPIC) throw new TributaryError('INVALID_TOPIC', `topic '${name}' is internal and cannot be deleted`);
     this.topics.delete(name);
     await Promise.all(t.partitions.map((p) => p.close()));
-    await rename(join(topicsDir(this.opts.dataDir), name), join(trashDir(this.opts.dataDir), `${name}-${randomUUID()}`));
+    await rename(join(topicsDir(this.opts.dataDir), name), join(trashDir(this.opts.dataDir), randomUUID()));
     await fsyncDir(topicsDir(this.opts.dataDir));
     await emptyTrash(this.opts.dataDir);
     await this.groups.forgetTopic(name);
@@ -308,7 +321,10 @@ export class EmbeddedLog implements Log {
   private async compact(t: Topic, i: number): Promise<CompactionResult> {
     const p = t.partitions[i]!;
     const before = p.segments.slice(0, -1);
-    const result = await compactPartition(p, { now: this.clock.now() });
+    const result = await compactPartition(p, {
+      now: this.clock.now(),
+      runJob: this.opts.cleanerThread === false ? undefined : (job) => this.cleaner.run(job),
+    });
     if (result.segmentsCleaned > 0) t.cleanedUpTo[i] = before[result.segmentsCleaned - 1]?.nextOffset ?? t.cleanedUpTo[i]!;
     return result;
   }
@@ -334,7 +350,9 @@ export class EmbeddedLog implements Log {
     const all = [...this.topics.values()].flatMap((t) => t.partitions);
     await Promise.all(all.map((p) => p.close()));
     this.closed = true;
-    await writeCleanShutdownMarker(this.opts.dataDir);
+    await this.cleaner.close();
+    // A partition that failed to write may hold a torn tail: leave the next open to recover it.
+    if (!all.some((p) => p.failed)) await writeCleanShutdownMarker(this.opts.dataDir);
     await this.unlock();
   }
 }

@@ -115,6 +115,7 @@ export class Partition {
     const rp = await readIfExists(join(dir, RECOVERY_POINT));
     const recoveryPoint = rp === null ? 0 : Number(rp.toString('utf8').trim()) || 0;
     let expect = 0;
+    const trustedOnDisk = new Set<Segment>();
     for (let i = 0; i < bases.length; i++) {
       const seg = await Segment.open(dir, bases[i]!);
       const nextBase = bases[i + 1];
@@ -123,6 +124,7 @@ export class Partition {
       let reason: string | null = null;
       if (trusted) {
         ok = await seg.loadIndexes();
+        if (ok) trustedOnDisk.add(seg);
         if (!ok) reason = 'invalid data in a segment before the recovery point';
       } else {
         reason = await seg.recover(expect);
@@ -147,10 +149,20 @@ export class Partition {
       this.segments.push(await Segment.create(dir, 0));
       await fsyncDir(dir);
     }
+    // Closed segments are complete now; rewrite indexes that recovery rebuilt so the next open can trust them.
+    for (const seg of this.segments.slice(0, -1)) {
+      if (!trustedOnDisk.has(seg)) await seg.seal();
+      else seg.sealed = true;
+    }
     this.nextOffset = this.active.nextOffset;
     this.hw = this.nextOffset;
     this.activeSince = this.active.firstTimestamp ?? this.opts.clock.now();
     await this.writeRecoveryPoint(this.active.baseOffset);
+  }
+
+  /** Whether a write or sync failed; the partition then refuses appends until reopened. */
+  get failed(): boolean {
+    return this.failure !== null;
   }
 
   earliestOffset(): number {
@@ -212,11 +224,17 @@ export class Partition {
 
   private enqueue(encoded: Promise<Buffer>): Promise<AppendResult> {
     const assigned = this.chain.then(() => encoded).then((buf) => this.assign(buf));
+    // The chain waits for assignment only, not durability: later appends are written meanwhile and
+    // share the next group sync.
     this.chain = assigned.then(noop, noop);
-    return assigned.then((durable) => durable);
+    return assigned.then((a) => a.durable);
   }
 
-  private async assign(buf: Buffer): Promise<Promise<AppendResult>> {
+  /**
+   * Assigns offsets and issues the write. The durability promise is wrapped: an async function
+   * returning a bare promise would adopt it, and the chain would then wait for every sync.
+   */
+  private async assign(buf: Buffer): Promise<{ readonly durable: Promise<AppendResult> }> {
     this.check();
     const cfg = this.opts.config();
     if (buf.length > cfg['max.message.bytes']) {
@@ -237,6 +255,8 @@ export class Partition {
     ) {
       seg = await this.roll();
     }
+    // segment.ms counts from a segment's first batch, not from when the (empty) segment was opened.
+    if (seg.size === 0) this.activeSince = now;
     const baseOffset = this.nextOffset;
     setBaseOffset(buf, 0, baseOffset);
     buf.writeInt32BE(0, 12); // partitionLeaderEpoch: one node, epoch 0 (outside the CRC)
@@ -257,7 +277,7 @@ export class Partition {
       },
       (err: unknown) => this.fail(err),
     );
-    return durable;
+    return { durable };
   }
 
   private async roll(): Promise<Segment> {

@@ -72,6 +72,8 @@ export class Segment {
   firstTimestamp: number | null = null;
   offsetIndex: OffsetIndex;
   timeIndex: TimeIndex;
+  /** Closed, fully visible, synced, indexes written: from now on only the cleaner may replace it. */
+  sealed = false;
   private bytesSinceIndexEntry = 0;
   private refs = 0;
   private retired = false;
@@ -279,6 +281,7 @@ export class Segment {
     const p = this.paths;
     await this.fd.datasync();
     await Promise.all([writeSynced(p.index, this.offsetIndex.toBuffer()), writeSynced(p.timeindex, this.timeIndex.toBuffer())]);
+    this.sealed = true;
   }
 
   acquire(): void {
