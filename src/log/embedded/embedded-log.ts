@@ -105,14 +105,9 @@ export class EmbeddedLog implements Log {
     await emptyTrash(dataDir);
     for (const name of await readdir(topicsDir(dataDir))) {
       const dir = join(topicsDir(dataDir), name);
-      if (name.startsWith('.creating-')) {
-        await rename(dir, join(trashDir(dataDir), randomUUID()));
-        continue;
-      }
       const meta = await readTopicMeta(dir);
       await this.openTopic(dir, meta, clean);
     }
-    await emptyTrash(dataDir);
     if (!this.topics.has(GROUP_OFFSETS_TOPIC)) {
       await this.createTopic(GROUP_OFFSETS_TOPIC, { partitions: 1, configs: { 'cleanup.policy': 'compact', 'segment.bytes': 64 << 20 } });
     }
@@ -199,9 +194,9 @@ export class EmbeddedLog implements Log {
     this.creating.add(name);
     try {
       const meta: TopicMeta = { name, partitions, configs: { ...overrides }, createdAt: this.clock.now() };
-      // Built aside, then renamed in: a crash never leaves a half-created topic. The staging name is
-      // not derived from the topic name: `.creating-` + a 249-character name would pass NAME_MAX.
-      const staging = join(topicsDir(this.opts.dataDir), `.creating-${randomUUID()}`);
+      // Built in the trash directory (emptied at every open), then renamed in: a crash never leaves
+      // a half-created topic, and no topic name can collide with a staging name.
+      const staging = join(trashDir(this.opts.dataDir), `creating-${randomUUID()}`);
       await mkdir(staging, { recursive: true });
       for (let i = 0; i < partitions; i++) await mkdir(join(staging, String(i)), { recursive: true });
       await writeFileAtomic(join(staging, 'topic.json'), JSON.stringify(meta, null, 2) + '\n');
