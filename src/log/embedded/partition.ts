@@ -6,29 +6,29 @@
  * when encoding (gzip) takes longer for some batches. Assignment is synchronous once a batch is
  * encoded; the write is issued at once and the ack waits for the next group sync.
  */
-import { readdir, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { unlink } from 'node:fs/promises';
 import { TributaryError } from '../../errors/codes.js';
 import type { Clock } from '../../util/clock.js';
 import {
   LOG_OVERHEAD,
+  MAGIC,
+  batchCrcValid,
   decodeBatch,
   encodeBatch,
   parseRecords,
   readBatchHeader,
   recordsRegion,
   setBaseOffset,
-  batchCrcValid,
-  MAGIC,
 } from '../codec/record-batch.js';
 import { readInt64 } from '../codec/varint.js';
 import type { AppendResult, LogRecord, ReadOptions, ReadResult, StoredRecord, TopicConfig } from '../log.js';
-import { fsyncDir, readIfExists, writeFileAtomic } from './files.js';
-import { INDEX_INTERVAL_BYTES } from './indexes.js';
-import { Segment, segmentPaths } from './segment.js';
+import { fsyncDir } from './files.js';
+import { loadSegments, writeRecoveryPoint } from './partition-recovery.js';
+import { Segment } from './segment.js';
+import { findTimestampInSegment, readFromSegment, type RawRead } from './segment-read.js';
 import { hasRetention, isCompacted } from './topic-config.js';
-import { recoverCleanerSwap } from './cleaner-swap.js';
 
+export type { RawRead } from './segment-read.js';
 export type FlushMode = 'fsync' | 'none';
 
 export interface PartitionOptions {
@@ -54,13 +54,6 @@ interface PendingWrite {
   reject(err: unknown): void;
 }
 
-export interface RawRead {
-  /** Whole batches, back to back, as stored. */
-  readonly bytes: Buffer;
-  readonly nextOffset: number;
-}
-
-const RECOVERY_POINT = 'recovery-point';
 const noop = (): void => {};
 
 export class Partition {
@@ -100,60 +93,7 @@ export class Partition {
   }
 
   private async load(): Promise<void> {
-    const { dir } = this.opts;
-    await recoverCleanerSwap(dir, this.opts.onRecovery);
-    const names = await readdir(dir);
-    const bases = names
-      .filter((n) => /^\d{20}\.log$/.test(n))
-      .map((n) => Number(n.slice(0, 20)))
-      .sort((a, b) => a - b);
-    // Index files whose segment is gone (a deletion interrupted by a crash).
-    for (const n of names) {
-      const m = /^(\d{20})\.(index|timeindex)$/.exec(n);
-      if (m && !bases.includes(Number(m[1]))) await unlink(join(dir, n)).catch(noop);
-    }
-    const rp = await readIfExists(join(dir, RECOVERY_POINT));
-    const recoveryPoint = rp === null ? 0 : Number(rp.toString('utf8').trim()) || 0;
-    let expect = 0;
-    const trustedOnDisk = new Set<Segment>();
-    for (let i = 0; i < bases.length; i++) {
-      const seg = await Segment.open(dir, bases[i]!);
-      const nextBase = bases[i + 1];
-      const trusted = this.opts.cleanShutdown || (nextBase !== undefined && nextBase <= recoveryPoint);
-      let ok: boolean;
-      let reason: string | null = null;
-      if (trusted) {
-        ok = await seg.loadIndexes();
-        if (ok) trustedOnDisk.add(seg);
-        if (!ok) reason = 'invalid data in a segment before the recovery point';
-      } else {
-        reason = await seg.recover(expect);
-        ok = reason === null;
-      }
-      this.segments.push(seg);
-      expect = seg.nextOffset;
-      if (!ok) {
-        // Everything after the first invalid byte goes: later segments cannot follow a hole.
-        this.opts.onRecovery?.(
-          `${this.opts.topic}-${this.opts.partition}: truncated segment ${bases[i]} at byte ${seg.size} (${reason})`,
-        );
-        for (const later of bases.slice(i + 1)) {
-          const paths = segmentPaths(dir, later);
-          await Promise.all([unlink(paths.log), unlink(paths.index).catch(noop), unlink(paths.timeindex).catch(noop)]);
-          this.opts.onRecovery?.(`${this.opts.topic}-${this.opts.partition}: removed segment ${later} after a truncation`);
-        }
-        break;
-      }
-    }
-    if (this.segments.length === 0) {
-      this.segments.push(await Segment.create(dir, 0));
-      await fsyncDir(dir);
-    }
-    // Closed segments are complete now; rewrite indexes that recovery rebuilt so the next open can trust them.
-    for (const seg of this.segments.slice(0, -1)) {
-      if (!trustedOnDisk.has(seg)) await seg.seal();
-      else seg.sealed = true;
-    }
+    this.segments = await loadSegments(this.opts);
     this.nextOffset = this.active.nextOffset;
     this.hw = this.nextOffset;
     this.activeSince = this.active.firstTimestamp ?? this.opts.clock.now();
@@ -464,27 +404,12 @@ export class Partition {
 
   async offsetForTimestamp(timestamp: number): Promise<number | null> {
     this.checkOpenForRead();
-    const segs = [...this.segments];
-    for (const seg of segs) {
+    for (const seg of [...this.segments]) {
       if (seg.maxTimestamp < timestamp || seg.visibleSize === 0) continue;
       seg.acquire();
       try {
-        const from = seg.offsetIndex.lookup(seg.timeIndex.lookup(timestamp));
-        let found: Buffer | null = null;
-        let at = 0;
-        await seg.scan(from, seg.visibleSize, (b) => {
-          if (readInt64(b.buf, b.bufPos + 35) >= timestamp) {
-            found = b.buf;
-            at = b.bufPos;
-            return false;
-          }
-          return true;
-        });
-        if (found !== null) {
-          const h = readBatchHeader(found, at);
-          const hit = decodeBatch(found, at, h).find((r) => r.timestamp >= timestamp);
-          if (hit) return hit.offset;
-        }
+        const hit = await findTimestampInSegment(seg, timestamp);
+        if (hit !== null) return hit;
       } finally {
         seg.release();
       }
@@ -541,7 +466,7 @@ export class Partition {
   }
 
   private async writeRecoveryPoint(offset: number): Promise<void> {
-    await writeFileAtomic(join(this.opts.dir, RECOVERY_POINT), `${offset}\n`);
+    await writeRecoveryPoint(this.opts.dir, offset);
   }
 
   /** Waits for queued appends, seals the active segment and records a clean recovery point. */
@@ -558,46 +483,4 @@ export class Partition {
     }
     for (const s of this.segments) s.retire();
   }
-}
-
-/**
- * Reads whole batches from `seg` starting at the batch that holds `offset` (or the first after it),
- * within the segment's visible bytes. Null when the segment holds nothing at or after `offset`.
- */
-async function readFromSegment(seg: Segment, offset: number, maxBytes: number): Promise<RawRead | null> {
-  const end = seg.visibleSize;
-  let pos = seg.offsetIndex.lookup(offset);
-  if (pos >= end) return null;
-  const window = (from: number): number => Math.min(end - from, maxBytes + 2 * INDEX_INTERVAL_BYTES);
-  let bufStart = pos;
-  let buf = await seg.readAt(pos, window(pos));
-  // Skip batches that end before `offset`.
-  for (;;) {
-    if (pos >= end) return null;
-    if (pos - bufStart + LOG_OVERHEAD + 49 > buf.length) {
-      bufStart = pos;
-      buf = await seg.readAt(pos, window(pos));
-    }
-    const rel = pos - bufStart;
-    const size = buf.readInt32BE(rel + 8) + LOG_OVERHEAD;
-    if (readInt64(buf, rel) + buf.readInt32BE(rel + 23) >= offset) break;
-    pos += size;
-  }
-  // Collect whole batches: the first always, the rest while they fit in maxBytes.
-  const firstSize = buf.readInt32BE(pos - bufStart + 8) + LOG_OVERHEAD;
-  const want = Math.min(end - pos, Math.max(firstSize, maxBytes));
-  if (pos - bufStart + want > buf.length) {
-    bufStart = pos;
-    buf = await seg.readAt(pos, want);
-  }
-  const start = pos - bufStart;
-  let at = start;
-  let lastOffset = offset - 1;
-  while (at + LOG_OVERHEAD <= buf.length) {
-    const size = buf.readInt32BE(at + 8) + LOG_OVERHEAD;
-    if (at + size > buf.length || (at > start && at + size - start > maxBytes)) break;
-    lastOffset = readInt64(buf, at) + buf.readInt32BE(at + 23);
-    at += size;
-  }
-  return { bytes: buf.subarray(start, at), nextOffset: lastOffset + 1 };
 }
