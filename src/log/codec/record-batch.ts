@@ -134,7 +134,7 @@ function recordBodySize(r: LogRecord, timestampDelta: number, offsetDelta: numbe
 function writeBytesField(buf: Buffer, pos: number, bytes: Buffer | null): number {
   if (bytes === null) return writeVarint(buf, pos, -1);
   pos = writeVarint(buf, pos, bytes.length);
-  bytes.copy(buf, pos);
+  buf.set(bytes, pos); // TypedArray.set: several times cheaper than Buffer#copy for small fields
   return pos + bytes.length;
 }
 
@@ -331,21 +331,64 @@ export function parseRecords(region: Buffer, count: number): RawRecord[] {
   return out;
 }
 
+const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
+
+/** A view of `len` bytes of `region` at `start` (measured: subarray beats Buffer.from(arrayBuffer)). */
+function view(region: Buffer, start: number, len: number, end: number): Buffer {
+  if (start + len > end) throw new RangeError('field runs past the end of its record');
+  return region.subarray(start, start + len);
+}
+
+/**
+ * Decodes the records of the batch at `pos` straight into `out` (one pass, keys and values as views
+ * of the batch bytes), skipping records below `minOffset`. Throws CORRUPT_MESSAGE on malformed bytes.
+ */
+export function decodeBatchInto(buf: Buffer, pos: number, h: BatchHeader, out: StoredRecord[], minOffset = -Infinity): void {
+  const region = recordsRegion(buf, pos, h.batchLength + LOG_OVERHEAD, h.attributes);
+  const logAppendTime = (h.attributes & ATTR_LOG_APPEND_TIME) !== 0;
+  const cur: VarintCursor = { pos: 0 };
+  const end = region.length;
+  try {
+    for (let i = 0; i < h.recordsCount; i++) {
+      const bodyLen = readVarint(region, cur, end);
+      const bodyEnd = cur.pos + bodyLen;
+      if (bodyLen < 1 || bodyEnd > end) throw new RangeError('record length runs past the batch');
+      cur.pos++; // attributes
+      const timestampDelta = readVarint(region, cur, bodyEnd);
+      const offset = h.baseOffset + readVarint(region, cur, bodyEnd);
+      const keyLen = readVarint(region, cur, bodyEnd);
+      const key = keyLen < 0 ? null : view(region, cur.pos, keyLen, bodyEnd);
+      if (keyLen > 0) cur.pos += keyLen;
+      const valueLen = readVarint(region, cur, bodyEnd);
+      const value = valueLen < 0 ? null : view(region, cur.pos, valueLen, bodyEnd);
+      if (valueLen > 0) cur.pos += valueLen;
+      const headerCount = readVarint(region, cur, bodyEnd);
+      let headers = NO_HEADERS;
+      if (headerCount !== 0) {
+        if (headerCount < 0) throw new RangeError('negative header count');
+        const list: RecordHeader[] = [];
+        for (let j = 0; j < headerCount; j++) {
+          const k = readBytesField(region, cur, bodyEnd);
+          if (k === null) throw new RangeError('null header key');
+          list.push({ key: k.toString('utf8'), value: readBytesField(region, cur, bodyEnd) });
+        }
+        headers = list;
+      }
+      if (cur.pos !== bodyEnd) throw new RangeError('record length does not match its fields');
+      if (offset >= minOffset) {
+        out.push({ offset, timestamp: logAppendTime ? h.maxTimestamp : h.baseTimestamp + timestampDelta, key, value, headers });
+      }
+    }
+  } catch (err) {
+    if (err instanceof RangeError) throw new TributaryError('CORRUPT_MESSAGE', `malformed record: ${err.message}`);
+    throw err;
+  }
+  if (cur.pos !== end) throw new TributaryError('CORRUPT_MESSAGE', 'bytes left over after the last record of a batch');
+}
+
 /** Decodes the records of the batch at `pos` into stored records with absolute offsets. */
 export function decodeBatch(buf: Buffer, pos: number, h: BatchHeader): StoredRecord[] {
-  const size = h.batchLength + LOG_OVERHEAD;
-  const raw = parseRecords(recordsRegion(buf, pos, size, h.attributes), h.recordsCount);
-  const logAppendTime = (h.attributes & ATTR_LOG_APPEND_TIME) !== 0;
-  const out: StoredRecord[] = new Array(raw.length);
-  for (let i = 0; i < raw.length; i++) {
-    const r = raw[i]!;
-    out[i] = {
-      offset: h.baseOffset + r.offsetDelta,
-      timestamp: logAppendTime ? h.maxTimestamp : h.baseTimestamp + r.timestampDelta,
-      key: r.key,
-      value: r.value,
-      headers: r.headers,
-    };
-  }
+  const out: StoredRecord[] = [];
+  decodeBatchInto(buf, pos, h, out);
   return out;
 }

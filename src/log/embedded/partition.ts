@@ -13,7 +13,7 @@ import {
   LOG_OVERHEAD,
   MAGIC,
   batchCrcValid,
-  decodeBatch,
+  decodeBatchInto,
   encodeBatch,
   parseRecords,
   readBatchHeader,
@@ -391,8 +391,7 @@ export class Partition {
     let pos = 0;
     while (pos < raw.bytes.length) {
       const h = readBatchHeader(raw.bytes, pos);
-      const decoded = decodeBatch(raw.bytes, pos, h);
-      for (const r of decoded) if (r.offset >= offset) records.push(r);
+      decodeBatchInto(raw.bytes, pos, h, records, offset);
       pos += h.batchLength + LOG_OVERHEAD;
     }
     return { records, nextOffset: raw.nextOffset, highWatermark: this.hw, logStartOffset: this.earliestOffset() };
