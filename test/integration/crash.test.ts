@@ -114,6 +114,18 @@ function seqOf(r: StoredRecord): number {
   return seq;
 }
 
+/** Checks offsets strictly increase and every record is genuine; returns offset → seq. */
+function genuineRecords(records: readonly StoredRecord[]): Map<number, number> {
+  const present = new Map<number, number>();
+  let prev = -1;
+  for (const r of records) {
+    expect(r.offset).toBeGreaterThan(prev);
+    prev = r.offset;
+    present.set(r.offset, seqOf(r));
+  }
+  return present;
+}
+
 describe('crash safety (kill -9 while appending and compacting)', () => {
   const dirs: string[] = [];
   afterAll(async () => {
@@ -150,29 +162,16 @@ describe('crash safety (kill -9 while appending and compacting)', () => {
       const log = await EmbeddedLog.open({ dataDir, flush: 'none', retentionCheckIntervalMs: 0, cleanerIntervalMs: 0 });
       try {
         for (const p of [0, 1]) {
-          const records = await readAll(log, 'data', p);
-          const present = new Map<number, number>();
-          let prev = -1;
-          for (const r of records) {
-            expect(r.offset).toBeGreaterThan(prev);
-            prev = r.offset;
-            present.set(r.offset, seqOf(r));
-          }
+          const present = genuineRecords(await readAll(log, 'data', p));
           for (const [offset, seq] of acked.get(`data/${p}`) ?? []) {
             expect(present.get(offset), `round ${round}: acknowledged data/${p}@${offset} missing or changed`).toBe(seq);
           }
         }
         // Compacted topic: an acknowledged record may only be gone if a newer record of its key is present.
         const records = await readAll(log, 'compacted', 0);
+        const present = genuineRecords(records);
         const newestPresent = new Map<string, number>();
-        const present = new Map<number, number>();
-        let prev = -1;
-        for (const r of records) {
-          expect(r.offset).toBeGreaterThan(prev);
-          prev = r.offset;
-          present.set(r.offset, seqOf(r));
-          newestPresent.set(r.key!.toString(), r.offset);
-        }
+        for (const r of records) newestPresent.set(r.key!.toString(), r.offset);
         for (const [offset, seq] of acked.get('compacted/0') ?? []) {
           const got = present.get(offset);
           if (got !== undefined) expect(got).toBe(seq);

@@ -293,6 +293,22 @@ function readBytesField(region: Buffer, cur: VarintCursor, end: number): Buffer 
   return region.subarray(start, start + len);
 }
 
+const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
+
+/** Reads a record's header count and headers (a shared frozen empty list when there are none). */
+function readHeaders(region: Buffer, cur: VarintCursor, end: number): readonly RecordHeader[] {
+  const count = readVarint(region, cur, end);
+  if (count === 0) return NO_HEADERS;
+  if (count < 0) throw new RangeError('negative header count');
+  const list: RecordHeader[] = [];
+  for (let j = 0; j < count; j++) {
+    const k = readBytesField(region, cur, end);
+    if (k === null) throw new RangeError('null header key');
+    list.push({ key: k.toString('utf8'), value: readBytesField(region, cur, end) });
+  }
+  return list;
+}
+
 /**
  * Parses `count` records from an uncompressed records region. Throws CORRUPT_MESSAGE when the bytes
  * do not hold exactly that many well-formed records.
@@ -312,14 +328,7 @@ export function parseRecords(region: Buffer, count: number): RawRecord[] {
       const offsetDelta = readVarint(region, cur, bodyEnd);
       const key = readBytesField(region, cur, bodyEnd);
       const value = readBytesField(region, cur, bodyEnd);
-      const headerCount = readVarint(region, cur, bodyEnd);
-      if (headerCount < 0) throw new RangeError('negative header count');
-      const headers: RecordHeader[] = [];
-      for (let j = 0; j < headerCount; j++) {
-        const k = readBytesField(region, cur, bodyEnd);
-        if (k === null) throw new RangeError('null header key');
-        headers.push({ key: k.toString('utf8'), value: readBytesField(region, cur, bodyEnd) });
-      }
+      const headers = readHeaders(region, cur, bodyEnd) as RecordHeader[];
       if (cur.pos !== bodyEnd) throw new RangeError('record length does not match its fields');
       out[i] = { offsetDelta, timestampDelta, key, value, headers, start, end: bodyEnd };
     }
@@ -330,8 +339,6 @@ export function parseRecords(region: Buffer, count: number): RawRecord[] {
   if (cur.pos !== end) throw new TributaryError('CORRUPT_MESSAGE', 'bytes left over after the last record of a batch');
   return out;
 }
-
-const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
 
 /** A view of `len` bytes of `region` at `start` (measured: subarray beats Buffer.from(arrayBuffer)). */
 function view(region: Buffer, start: number, len: number, end: number): Buffer {
@@ -362,18 +369,7 @@ export function decodeBatchInto(buf: Buffer, pos: number, h: BatchHeader, out: S
       const valueLen = readVarint(region, cur, bodyEnd);
       const value = valueLen < 0 ? null : view(region, cur.pos, valueLen, bodyEnd);
       if (valueLen > 0) cur.pos += valueLen;
-      const headerCount = readVarint(region, cur, bodyEnd);
-      let headers = NO_HEADERS;
-      if (headerCount !== 0) {
-        if (headerCount < 0) throw new RangeError('negative header count');
-        const list: RecordHeader[] = [];
-        for (let j = 0; j < headerCount; j++) {
-          const k = readBytesField(region, cur, bodyEnd);
-          if (k === null) throw new RangeError('null header key');
-          list.push({ key: k.toString('utf8'), value: readBytesField(region, cur, bodyEnd) });
-        }
-        headers = list;
-      }
+      const headers = readHeaders(region, cur, bodyEnd);
       if (cur.pos !== bodyEnd) throw new RangeError('record length does not match its fields');
       if (offset >= minOffset) {
         out.push({ offset, timestamp: logAppendTime ? h.maxTimestamp : h.baseTimestamp + timestampDelta, key, value, headers });

@@ -12,16 +12,21 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** Replaces `path` with `data` atomically: write a temporary file, sync it, rename, sync the directory. */
-export async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
-  const tmp = `${path}.tmp`;
-  await writeFile(tmp, data);
-  const fd = await open(tmp, 'r');
+/** Writes `data` to `path` and syncs it (no directory sync: for files whose name already exists or is synced later). */
+export async function writeSynced(path: string, data: string | Buffer): Promise<void> {
+  await writeFile(path, data);
+  const fd = await open(path, 'r');
   try {
     await fd.datasync();
   } finally {
     await fd.close();
   }
+}
+
+/** Replaces `path` with `data` atomically: write a temporary file, sync it, rename, sync the directory. */
+export async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
+  const tmp = `${path}.tmp`;
+  await writeSynced(tmp, data);
   await rename(tmp, path);
   await fsyncDir(dirname(path));
 }

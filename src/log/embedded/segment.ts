@@ -3,7 +3,8 @@
  * with its sparse `.index` and `.timeindex`. The active segment is appended to by its partition; all
  * others are read-only until retention or compaction replaces them.
  */
-import { open, readFile, writeFile, type FileHandle } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { writeSynced } from './files.js';
 import { join } from 'node:path';
 import {
   LOG_OVERHEAD,
@@ -297,15 +298,5 @@ export class Segment {
   retire(): void {
     this.retired = true;
     if (this.refs === 0) void this.fd.close().catch(() => {});
-  }
-}
-
-export async function writeSynced(path: string, data: Buffer): Promise<void> {
-  await writeFile(path, data);
-  const fd = await open(path, 'r');
-  try {
-    await fd.datasync();
-  } finally {
-    await fd.close();
   }
 }
