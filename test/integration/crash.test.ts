@@ -53,8 +53,10 @@ function runRound(dataDir: string, round: number, rand: () => number): Promise<R
       while ((nl = buffered.indexOf('\n')) >= 0) {
         const line = buffered.slice(0, nl);
         buffered = buffered.slice(nl + 1);
-        if (killed) continue; // lines read after the kill were still acknowledged before it: keep them
+        // Lines read after the kill were still written (acknowledged) before it: they count too.
         const f = line.split(' ');
+        recordLine(outcome, f);
+        if (killed) continue;
         if (f[0] === 'READY') {
           if (mode !== 1) setTimeout(kill, delayMs);
         } else if (f[0] === 'C' && f[1] === 'begin') {
@@ -64,7 +66,6 @@ function runRound(dataDir: string, round: number, rand: () => number): Promise<R
             setTimeout(kill, Math.floor(rand() * 3));
           }
         }
-        recordLine(outcome, f);
       }
     });
     child.on('exit', (code, signal) => {

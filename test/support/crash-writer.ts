@@ -60,7 +60,8 @@ async function compactor(): Promise<void> {
 }
 
 async function committer(): Promise<void> {
-  let n = round * 1000;
+  // Commits of one round stay above every earlier round's (a round can commit thousands of times).
+  let n = round * 1_000_000;
   while (!stop) {
     n++;
     await log.commitOffsets('crash-group', [{ topic: 'data', partition: 0, offset: n }]);

@@ -10,16 +10,20 @@ function zigzag(n: number): number {
   return n >= 0 ? n * 2 : -n * 2 - 1;
 }
 
-function unzigzag(u: number): number {
-  // u is a non-negative integer; odd values are negative.
-  return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+/**
+ * The zig-zag value is 2m + s, with m = n ≥ 0 ? n : −n − 1 and s the sign bit. Past 2^53 (|n| > 2^52)
+ * 2m + s is not exact as a double, so the slow paths below work from m instead: the first byte holds
+ * s and m's low 6 bits, the following bytes ⌊m / 64⌋, which stays exact for every safe integer.
+ */
+function zigzagHalf(n: number): number {
+  return n >= 0 ? n : -n - 1;
 }
 
 export function sizeOfVarint(n: number): number {
-  let u = zigzag(n);
+  let rest = Math.floor(zigzagHalf(n) / 64);
   let size = 1;
-  while (u >= 128) {
-    u = Math.floor(u / 128);
+  while (rest > 0) {
+    rest = Math.floor(rest / 128);
     size++;
   }
   return size;
@@ -37,6 +41,10 @@ export function writeVarint(buf: Buffer, pos: number, n: number): number {
     buf[pos++] = u;
     return pos;
   }
+  // Slow path (u ≥ 2^31, so a second byte always follows): exact from m, see zigzagHalf.
+  const m = zigzagHalf(n);
+  buf[pos++] = ((m % 64) * 2 + (n < 0 ? 1 : 0)) | 0x80;
+  u = Math.floor(m / 64);
   while (u >= 128) {
     buf[pos++] = (u % 128) | 0x80;
     u = Math.floor(u / 128);
@@ -56,20 +64,23 @@ export interface VarintCursor {
  */
 export function readVarint(buf: Buffer, cur: VarintCursor, end: number): number {
   let pos = cur.pos;
-  let result = 0;
-  let shift = 0;
-  for (;;) {
+  if (pos >= end) throw new RangeError('varint runs past the end of its buffer');
+  let byte = buf[pos++]!;
+  const negative = (byte & 1) === 1;
+  // m = ⌊zig-zag value / 2⌋ (see zigzagHalf): exact for every safe integer, unlike the value itself.
+  let m = (byte & 0x7f) >>> 1;
+  let shift = 6;
+  while ((byte & 0x80) !== 0) {
+    if (shift > 62) throw new RangeError('varint longer than 10 bytes');
     if (pos >= end) throw new RangeError('varint runs past the end of its buffer');
-    const byte = buf[pos++]!;
-    // Below bit 28 bit operations are exact; above, plain arithmetic (result is still < 2^53).
-    if (shift < 28) result |= (byte & 0x7f) << shift;
-    else result += (byte & 0x7f) * 2 ** shift;
-    if ((byte & 0x80) === 0) break;
+    byte = buf[pos++]!;
+    // Below bit 27 bit operations are exact; above, plain arithmetic.
+    if (shift < 24) m |= (byte & 0x7f) << shift;
+    else m += (byte & 0x7f) * 2 ** shift;
     shift += 7;
-    if (shift > 63) throw new RangeError('varint longer than 10 bytes');
   }
   cur.pos = pos;
-  return unzigzag(result);
+  return negative ? -m - 1 : m;
 }
 
 export function writeInt64(buf: Buffer, pos: number, n: number): void {

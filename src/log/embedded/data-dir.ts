@@ -7,7 +7,7 @@
  *   <data-dir>/topics/<topic>/topic.json, <topic>/<partition>/<segments>
  *   <data-dir>/trash/                  topics being deleted
  */
-import { mkdir, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, realpath, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TributaryError } from '../../errors/codes.js';
 import { fsyncDir, readIfExists, writeFileAtomic } from './files.js';
@@ -83,13 +83,24 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * Data directories (real paths) this process holds open. A lock file naming this process's own pid
+ * is taken over below (a stale lock from an earlier run that had the same pid, as pid 1 in a
+ * container), so a second open within this process is caught here instead.
+ */
+const openInThisProcess = new Set<string>();
+
 /** Takes the directory's lock; a lock left by a dead process is taken over. */
 export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const real = await realpath(dataDir);
+  if (openInThisProcess.has(real)) throw invalid(`data directory ${dataDir} is in use (already open in this process)`);
   const path = join(dataDir, LOCK_FILE);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       await writeFile(path, String(process.pid), { flag: 'wx' });
+      openInThisProcess.add(real);
       return async () => {
+        openInThisProcess.delete(real);
         await unlink(path).catch(() => {});
       };
     } catch (err) {

@@ -149,6 +149,8 @@ export class Segment {
       let at = 0;
       while (at < buf.length) {
         const avail = buf.length - at;
+        // A batch header cut by the end of the chunk (not of the range): read on from its start.
+        if (avail < LOG_OVERHEAD && at > 0 && pos + buf.length < to) break;
         let size = avail >= LOG_OVERHEAD ? buf.readInt32BE(at + 8) + LOG_OVERHEAD : avail;
         if (size <= 0 || size > to - (pos + at)) size = Math.min(avail, to - (pos + at));
         if (size > avail) {
