@@ -104,25 +104,42 @@ async function readAll(log: EmbeddedLog, topic: string, partition: number): Prom
   return out;
 }
 
+/**
+ * Problems found while checking, reported by one assertion per round: the checks run over every
+ * stored record after every kill, so they are plain comparisons, not one `expect` each.
+ */
+class Problems {
+  readonly list: string[] = [];
+  check(ok: boolean, what: () => string): void {
+    if (!ok && this.list.length < 20) this.list.push(what());
+  }
+}
+
 /** A record is genuine when its key and value are exactly what the writer derives from its seq header. */
-function seqOf(r: StoredRecord): number {
+function seqOf(r: StoredRecord, problems: Problems): number {
   const h = r.headers.find((x) => x.key === 'seq');
-  expect(h, `record at offset ${r.offset} has no seq header`).toBeDefined();
-  const seq = Number(h!.value!.toString());
+  if (!h || h.value === null) {
+    problems.check(false, () => `record at offset ${r.offset} has no seq header`);
+    return -1;
+  }
+  const seq = Number(h.value.toString());
   const value = crashRecordValue(seq);
-  expect(r.value === null ? null : r.value.toString(), `value at offset ${r.offset}`).toBe(value === null ? null : value.toString());
-  if (r.key !== null) expect(r.key.toString(), `key at offset ${r.offset}`).toBe(crashRecordKey(seq).toString());
+  problems.check(
+    value === null ? r.value === null : r.value !== null && r.value.equals(value),
+    () => `value at offset ${r.offset} is not the one written with seq ${seq}`,
+  );
+  problems.check(r.key === null || r.key.equals(crashRecordKey(seq)), () => `key at offset ${r.offset} is not the one written with seq ${seq}`);
   return seq;
 }
 
 /** Checks offsets strictly increase and every record is genuine; returns offset → seq. */
-function genuineRecords(records: readonly StoredRecord[]): Map<number, number> {
+function genuineRecords(records: readonly StoredRecord[], problems: Problems): Map<number, number> {
   const present = new Map<number, number>();
   let prev = -1;
   for (const r of records) {
-    expect(r.offset).toBeGreaterThan(prev);
+    problems.check(r.offset > prev, () => `offset ${r.offset} follows ${prev}`);
     prev = r.offset;
-    present.set(r.offset, seqOf(r));
+    present.set(r.offset, seqOf(r, problems));
   }
   return present;
 }
@@ -161,30 +178,32 @@ describe('crash safety (kill -9 while appending and compacting)', () => {
       groupFloor = Math.max(groupFloor, outcome.lastGroupOffset);
 
       const log = await EmbeddedLog.open({ dataDir, flush: 'none', retentionCheckIntervalMs: 0, cleanerIntervalMs: 0 });
+      const problems = new Problems();
       try {
         for (const p of [0, 1]) {
-          const present = genuineRecords(await readAll(log, 'data', p));
+          const present = genuineRecords(await readAll(log, 'data', p), problems);
           for (const [offset, seq] of acked.get(`data/${p}`) ?? []) {
-            expect(present.get(offset), `round ${round}: acknowledged data/${p}@${offset} missing or changed`).toBe(seq);
+            problems.check(present.get(offset) === seq, () => `acknowledged data/${p}@${offset} (seq ${seq}) missing or changed`);
           }
         }
         // Compacted topic: an acknowledged record may only be gone if a newer record of its key is present.
         const records = await readAll(log, 'compacted', 0);
-        const present = genuineRecords(records);
+        const present = genuineRecords(records, problems);
         const newestPresent = new Map<string, number>();
         for (const r of records) newestPresent.set(r.key!.toString(), r.offset);
         for (const [offset, seq] of acked.get('compacted/0') ?? []) {
           const got = present.get(offset);
-          if (got !== undefined) expect(got).toBe(seq);
+          if (got !== undefined) problems.check(got === seq, () => `compacted@${offset} holds seq ${got}, not ${seq}`);
           else {
-            const newest = newestPresent.get(crashRecordKey(seq).toString());
-            expect(newest, `round ${round}: acknowledged compacted@${offset} gone without a newer record`).toBeGreaterThan(offset);
+            const newest = newestPresent.get(crashRecordKey(seq).toString()) ?? -1;
+            problems.check(newest > offset, () => `acknowledged compacted@${offset} gone without a newer record`);
           }
         }
         if (groupFloor >= 0) {
           const [committed] = await log.fetchOffsets('crash-group');
-          expect(committed?.offset ?? -1).toBeGreaterThanOrEqual(groupFloor);
+          problems.check((committed?.offset ?? -1) >= groupFloor, () => `group offset ${committed?.offset} below the acknowledged ${groupFloor}`);
         }
+        expect(problems.list, `round ${round}`).toEqual([]);
       } finally {
         await log.close();
       }

@@ -36,6 +36,8 @@ export interface CleanJob {
   readonly horizon: number;
   /** Stop adding segments once the key map holds this many keys. */
   readonly maxKeys: number;
+  /** Whether the cleaned copies are fsync'ed (flush mode `fsync`). */
+  readonly sync: boolean;
 }
 
 export interface CleanOutcome {
@@ -88,7 +90,7 @@ export async function runCleanJob(job: CleanJob): Promise<CleanOutcome> {
     let out: Segment | null = null;
     for (const seg of inputs.slice(0, usable)) {
       if (out !== null && (out.size + seg.size > job.segmentBytes || !out.fitsOffset(seg.nextOffset))) {
-        await out.seal();
+        await out.seal(job.sync);
         out = null;
       }
       if (out === null) {
@@ -100,8 +102,8 @@ export async function runCleanJob(job: CleanJob): Promise<CleanOutcome> {
       bytesBefore += seg.size;
       removed += await copyKept(seg, out, keep);
     }
-    await out?.seal();
-    await fsyncDir(job.dir);
+    await out?.seal(job.sync);
+    await fsyncDir(job.dir, job.sync);
     return {
       groups: written.map((s, i) => ({ base: s.baseOffset, replaces: replaced[i]! })),
       segmentsCleaned: usable,

@@ -28,7 +28,7 @@ const ignoreMissing = (err: NodeJS.ErrnoException): void => {
   if (err.code !== 'ENOENT') throw err;
 };
 
-async function applySwap(dir: string, groups: readonly SwapGroup[]): Promise<void> {
+async function applySwap(dir: string, groups: readonly SwapGroup[], sync: boolean): Promise<void> {
   for (const g of groups) {
     const from = segmentPaths(dir, g.base, CLEANED_SUFFIX);
     const to = segmentPaths(dir, g.base);
@@ -44,16 +44,16 @@ async function applySwap(dir: string, groups: readonly SwapGroup[]): Promise<voi
       await unlink(p.timeindex).catch(ignoreMissing);
     }
   }
-  await fsyncDir(dir);
+  await fsyncDir(dir, sync);
 }
 
 /** Steps 1–4 above, once every `.cleaned` file of `groups` is written and synced. */
-export async function commitSwap(dir: string, groups: readonly SwapGroup[]): Promise<void> {
+export async function commitSwap(dir: string, groups: readonly SwapGroup[], sync = true): Promise<void> {
   const manifest = join(dir, SWAP_MANIFEST);
-  await writeFileAtomic(manifest, JSON.stringify({ groups }));
-  await applySwap(dir, groups);
+  await writeFileAtomic(manifest, JSON.stringify({ groups }), sync);
+  await applySwap(dir, groups, sync);
   await unlink(manifest);
-  await fsyncDir(dir);
+  await fsyncDir(dir, sync);
 }
 
 /** Finishes an interrupted swap, or discards scratch files of an interrupted cleaning. */
@@ -68,7 +68,7 @@ export async function recoverCleanerSwap(dir: string, report?: (message: string)
       groups = null;
     }
     if (groups) {
-      await applySwap(dir, groups);
+      await applySwap(dir, groups, true);
       report?.(`${dir}: finished an interrupted compaction swap of ${groups.length} segment group(s)`);
     }
     await unlink(join(dir, SWAP_MANIFEST));

@@ -54,10 +54,11 @@ export function compactPartition(p: Partition, opts: CompactionOptions): Promise
       segmentBytes: cfg['segment.bytes'],
       horizon: opts.now - cfg['delete.retention.ms'],
       maxKeys: opts.maxKeys ?? 4_000_000,
+      sync: p.sync,
     };
     const outcome = await (opts.runJob ?? runCleanJob)(job);
     await opts.beforeSwap?.();
-    await commitSwap(p.dir, outcome.groups);
+    await commitSwap(p.dir, outcome.groups, p.sync);
     // Readers move to the new segments; the old files close when their last read ends.
     for (const g of outcome.groups) {
       const fresh = await Segment.open(p.dir, g.base);

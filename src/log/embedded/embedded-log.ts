@@ -199,10 +199,10 @@ export class EmbeddedLog implements Log {
       const staging = join(trashDir(this.opts.dataDir), `creating-${randomUUID()}`);
       await mkdir(staging, { recursive: true });
       for (let i = 0; i < partitions; i++) await mkdir(join(staging, String(i)), { recursive: true });
-      await writeFileAtomic(join(staging, 'topic.json'), JSON.stringify(meta, null, 2) + '\n');
+      await writeFileAtomic(join(staging, 'topic.json'), JSON.stringify(meta, null, 2) + '\n', this.flush === 'fsync');
       const dir = join(topicsDir(this.opts.dataDir), name);
       await rename(staging, dir);
-      await fsyncDir(topicsDir(this.opts.dataDir));
+      await fsyncDir(topicsDir(this.opts.dataDir), this.flush === 'fsync');
       await this.openTopic(dir, meta, false);
     } finally {
       this.creating.delete(name);
@@ -215,7 +215,7 @@ export class EmbeddedLog implements Log {
     this.topics.delete(name);
     await Promise.all(t.partitions.map((p) => p.close()));
     await rename(join(topicsDir(this.opts.dataDir), name), join(trashDir(this.opts.dataDir), randomUUID()));
-    await fsyncDir(topicsDir(this.opts.dataDir));
+    await fsyncDir(topicsDir(this.opts.dataDir), this.flush === 'fsync');
     await emptyTrash(this.opts.dataDir);
     await this.groups.forgetTopic(name);
   }

@@ -1,9 +1,13 @@
-/** Small crash-safe file helpers shared by the embedded log. */
+/**
+ * Small crash-safe file helpers shared by the embedded log. Each takes `sync`: false (flush mode
+ * `none`) skips the fsyncs — the page cache still survives a process crash, not a power failure.
+ */
 import { open, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** fsyncs a directory so renames and creations inside it survive a power failure. */
-export async function fsyncDir(dir: string): Promise<void> {
+export async function fsyncDir(dir: string, sync = true): Promise<void> {
+  if (!sync) return;
   const fd = await open(dir, 'r');
   try {
     await fd.sync();
@@ -13,8 +17,9 @@ export async function fsyncDir(dir: string): Promise<void> {
 }
 
 /** Writes `data` to `path` and syncs it (no directory sync: for files whose name already exists or is synced later). */
-export async function writeSynced(path: string, data: string | Buffer): Promise<void> {
+export async function writeSynced(path: string, data: string | Buffer, sync = true): Promise<void> {
   await writeFile(path, data);
+  if (!sync) return;
   const fd = await open(path, 'r');
   try {
     await fd.datasync();
@@ -24,11 +29,11 @@ export async function writeSynced(path: string, data: string | Buffer): Promise<
 }
 
 /** Replaces `path` with `data` atomically: write a temporary file, sync it, rename, sync the directory. */
-export async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Buffer, sync = true): Promise<void> {
   const tmp = `${path}.tmp`;
-  await writeSynced(tmp, data);
+  await writeSynced(tmp, data, sync);
   await rename(tmp, path);
-  await fsyncDir(dirname(path));
+  await fsyncDir(dirname(path), sync);
 }
 
 /** Reads a file, or returns null when it does not exist. */

@@ -19,12 +19,14 @@ export interface RecoveryOptions {
   readonly topic: string;
   readonly partition: number;
   readonly cleanShutdown: boolean;
+  /** Whether metadata writes are fsync'ed (flush mode `fsync`). */
+  readonly sync: boolean;
   readonly onRecovery?: (message: string) => void;
 }
 
 /** Records that every segment below `offset`'s segment is valid, synced and indexed. */
-export async function writeRecoveryPoint(dir: string, offset: number): Promise<void> {
-  await writeFileAtomic(join(dir, RECOVERY_POINT), `${offset}\n`);
+export async function writeRecoveryPoint(dir: string, offset: number, sync: boolean): Promise<void> {
+  await writeFileAtomic(join(dir, RECOVERY_POINT), `${offset}\n`, sync);
 }
 
 export async function loadSegments(opts: RecoveryOptions): Promise<Segment[]> {
@@ -73,12 +75,12 @@ export async function loadSegments(opts: RecoveryOptions): Promise<Segment[]> {
   }
   if (segments.length === 0) {
     segments.push(await Segment.create(dir, 0));
-    await fsyncDir(dir);
+    await fsyncDir(dir, opts.sync);
   }
   // Closed segments are complete now; write the indexes recovery rebuilt so the next open can trust them.
   for (const seg of segments.slice(0, -1)) {
     if (trustedOnDisk.has(seg)) seg.sealed = true;
-    else await seg.seal();
+    else await seg.seal(opts.sync);
   }
   return segments;
 }

@@ -78,6 +78,11 @@ export class Partition {
     this.activeSince = opts.clock.now();
   }
 
+  /** Whether data and metadata are fsync'ed (flush mode `fsync`). */
+  get sync(): boolean {
+    return this.opts.flush === 'fsync';
+  }
+
   get dir(): string {
     return this.opts.dir;
   }
@@ -93,7 +98,7 @@ export class Partition {
   }
 
   private async load(): Promise<void> {
-    this.segments = await loadSegments(this.opts);
+    this.segments = await loadSegments({ ...this.opts, sync: this.sync });
     this.nextOffset = this.active.nextOffset;
     this.hw = this.nextOffset;
     this.activeSince = this.active.firstTimestamp ?? this.opts.clock.now();
@@ -223,7 +228,7 @@ export class Partition {
   private async roll(): Promise<Segment> {
     const old = this.active;
     const seg = await Segment.create(this.opts.dir, this.nextOffset);
-    if (this.opts.flush === 'fsync') await fsyncDir(this.opts.dir);
+    await fsyncDir(this.opts.dir, this.sync);
     this.segments.push(seg);
     this.activeSince = this.opts.clock.now();
     const lastOnOld = this.pending.length > this.pendingHead ? this.pending[this.pending.length - 1] : undefined;
@@ -233,7 +238,7 @@ export class Partition {
       .then(() => writesDone)
       .then(async () => {
         if (this.failure) return;
-        await old.seal();
+        await old.seal(this.sync);
         await this.writeRecoveryPoint(seg.baseOffset);
       })
       .catch((err: unknown) => this.fail(err));
@@ -447,7 +452,7 @@ export class Partition {
       await unlink(p.log);
       await Promise.all([unlink(p.index).catch(noop), unlink(p.timeindex).catch(noop)]);
     }
-    await fsyncDir(this.opts.dir);
+    await fsyncDir(this.opts.dir, this.sync);
   }
 
   /** Runs `fn` with the maintenance lock held (compaction uses it for its swap). */
@@ -465,7 +470,7 @@ export class Partition {
   }
 
   private async writeRecoveryPoint(offset: number): Promise<void> {
-    await writeRecoveryPoint(this.opts.dir, offset);
+    await writeRecoveryPoint(this.opts.dir, offset, this.sync);
   }
 
   /** Waits for queued appends, seals the active segment and records a clean recovery point. */
@@ -477,7 +482,7 @@ export class Partition {
     this.closed = true;
     for (const w of [...this.dataWaiters]) w();
     if (!this.failure) {
-      await this.active.seal();
+      await this.active.seal(this.sync);
       await this.writeRecoveryPoint(this.nextOffset);
     }
     for (const s of this.segments) s.retire();

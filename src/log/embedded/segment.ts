@@ -279,11 +279,14 @@ export class Segment {
     this.visibleSize = 0;
   }
 
-  /** Writes the indexes beside the segment and syncs data and indexes. */
-  async seal(): Promise<void> {
+  /** Writes the indexes beside the segment and (unless `sync` is false) syncs data and indexes. */
+  async seal(sync = true): Promise<void> {
     const p = this.paths;
-    await this.fd.datasync();
-    await Promise.all([writeSynced(p.index, this.offsetIndex.toBuffer()), writeSynced(p.timeindex, this.timeIndex.toBuffer())]);
+    if (sync) await this.fd.datasync();
+    await Promise.all([
+      writeSynced(p.index, this.offsetIndex.toBuffer(), sync),
+      writeSynced(p.timeindex, this.timeIndex.toBuffer(), sync),
+    ]);
     this.sealed = true;
   }
 
