@@ -100,7 +100,7 @@ describe('cleaner swap: a crash at every step of the swap', () => {
     // The cleaned copies, written beside the live segments of a copy: the state right before the swap.
     const staged = join(root, 'staged');
     await copyCrashImage(dataDir, staged);
-    const outcome = await runCleanJob({ dir: partitionDir(staged, 'c'), segments: closed, segmentBytes: SEGMENT_BYTES, horizon, maxKeys: 1_000_000, sync: false });
+    const outcome = await runCleanJob({ dir: partitionDir(staged, 'c'), segments: closed, nextOffsets: bases.slice(1), segmentBytes: SEGMENT_BYTES, horizon, maxKeys: 1_000_000, sync: false });
     expect(outcome.groups.length).toBeGreaterThan(1);
     expect(outcome.groups.some((g) => g.replaces.length > 1)).toBe(true); // merged groups: unlinks happen
     expect(outcome.groups.flatMap((g) => g.replaces)).toEqual(closed);
@@ -137,7 +137,7 @@ describe('cleaner swap: a crash at every step of the swap', () => {
     const horizon = clock.now() - DELETE_RETENTION_MS;
     const pdir = partitionDir(dataDir, 'c');
     const bases = await logBases(pdir);
-    const outcome = await runCleanJob({ dir: pdir, segments: bases.slice(0, -1), segmentBytes: SEGMENT_BYTES, horizon, maxKeys: 1_000_000, sync: false });
+    const outcome = await runCleanJob({ dir: pdir, segments: bases.slice(0, -1), nextOffsets: bases.slice(1), segmentBytes: SEGMENT_BYTES, horizon, maxKeys: 1_000_000, sync: false });
     await commitSwap(pdir, outcome.groups);
     expect((await readdir(pdir)).filter((n) => n.endsWith(CLEANED_SUFFIX) || n === SWAP_MANIFEST)).toEqual([]);
     expect(await logBases(pdir)).toEqual([...outcome.groups.map((g) => g.base), bases[bases.length - 1]]);
@@ -150,7 +150,7 @@ describe('cleaner swap: a crash at every step of the swap', () => {
     const horizon = clock.now() - DELETE_RETENTION_MS;
     const pdir = partitionDir(dataDir, 'c');
     const bases = await logBases(pdir);
-    const outcome = await runCleanJob({ dir: pdir, segments: bases.slice(0, -1), segmentBytes: SEGMENT_BYTES, horizon, maxKeys: 1_000_000, sync: false });
+    const outcome = await runCleanJob({ dir: pdir, segments: bases.slice(0, -1), nextOffsets: bases.slice(1), segmentBytes: SEGMENT_BYTES, horizon, maxKeys: 1_000_000, sync: false });
     const steps = swapSteps(outcome.groups);
     // Interrupted half way through the renames and unlinks.
     for (const step of steps.slice(0, Math.floor(steps.length / 2))) await step.run(pdir);
@@ -168,7 +168,7 @@ describe('cleaner swap: a crash at every step of the swap', () => {
     const { dataDir, clock, pre } = await build();
     const pdir = partitionDir(dataDir, 'c');
     const bases = await logBases(pdir);
-    await runCleanJob({ dir: pdir, segments: bases.slice(0, -1), segmentBytes: SEGMENT_BYTES, horizon: 0, maxKeys: 1_000_000, sync: false });
+    await runCleanJob({ dir: pdir, segments: bases.slice(0, -1), nextOffsets: bases.slice(1), segmentBytes: SEGMENT_BYTES, horizon: 0, maxKeys: 1_000_000, sync: false });
     await writeFile(join(pdir, SWAP_MANIFEST), '{"groups": [');
     await writeFile(join(pdir, `${SWAP_MANIFEST}.tmp`), 'half a manifest');
     const log = await open(dataDir, clock, true);

@@ -31,6 +31,8 @@ export interface CleanJob {
   readonly dir: string;
   /** Base offsets of sealed, consecutive segments, oldest first. */
   readonly segments: readonly number[];
+  /** One past the last offset of each of those segments (an output's offsets must fit its u32 index). */
+  readonly nextOffsets: readonly number[];
   readonly segmentBytes: number;
   /** Tombstones with a timestamp below this are dropped when they are the newest of their key. */
   readonly horizon: number;
@@ -88,8 +90,8 @@ export async function runCleanJob(job: CleanJob): Promise<CleanOutcome> {
     let bytesBefore = 0;
     let removed = 0;
     let out: Segment | null = null;
-    for (const seg of inputs.slice(0, usable)) {
-      if (out !== null && (out.size + seg.size > job.segmentBytes || !out.fitsOffset(seg.nextOffset))) {
+    for (const [i, seg] of inputs.slice(0, usable).entries()) {
+      if (out !== null && (out.size + seg.size > job.segmentBytes || !out.fitsOffset(job.nextOffsets[i]! - 1))) {
         await out.seal(job.sync);
         out = null;
       }

@@ -76,7 +76,7 @@ export async function recoverCleanerSwap(dir: string, report?: (message: string)
   for (const name of await readdir(dir)) {
     if (name.endsWith(CLEANED_SUFFIX) || name.endsWith('.tmp')) {
       await unlink(join(dir, name));
-      report?.(`${dir}: removed ${name} left by an interrupted compaction`);
+      report?.(`${dir}: removed ${name} left by an interrupted ${name.endsWith('.tmp') ? 'write' : 'compaction'}`);
     }
   }
 }

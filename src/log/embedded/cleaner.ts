@@ -51,6 +51,7 @@ export function compactPartition(p: Partition, opts: CompactionOptions): Promise
     const job: CleanJob = {
       dir: p.dir,
       segments: cleanable.map((s) => s.baseOffset),
+      nextOffsets: cleanable.map((s) => s.nextOffset),
       segmentBytes: cfg['segment.bytes'],
       horizon: opts.now - cfg['delete.retention.ms'],
       maxKeys: opts.maxKeys ?? 4_000_000,
