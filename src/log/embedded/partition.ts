@@ -23,6 +23,7 @@ import {
 import { readInt64 } from '../codec/varint.js';
 import type { AppendResult, LogRecord, ReadOptions, ReadResult, StoredRecord, TopicConfig } from '../log.js';
 import { fsyncDir } from './files.js';
+import { GroupCommit } from './group-commit.js';
 import { loadSegments, writeRecoveryPoint } from './partition-recovery.js';
 import { Segment } from './segment.js';
 import { findTimestampInSegment, readFromSegment, type RawRead } from './segment-read.js';
@@ -44,28 +45,13 @@ export interface PartitionOptions {
   readonly onRecovery?: (message: string) => void;
 }
 
-interface PendingWrite {
-  readonly seg: Segment;
-  readonly endPos: number;
-  readonly endOffset: number;
-  readonly result: AppendResult;
-  written: boolean;
-  resolve(r: AppendResult): void;
-  reject(err: unknown): void;
-}
-
 const noop = (): void => {};
 
 export class Partition {
   segments: Segment[] = [];
   private nextOffset = 0;
   private hw = 0;
-  private readonly pending: PendingWrite[] = [];
-  private pendingHead = 0;
-  private writtenCount = 0;
-  private readonly dirty = new Set<Segment>();
-  private syncing = false;
-  private syncWanted = false;
+  private readonly commits: GroupCommit;
   private chain: Promise<unknown> = Promise.resolve();
   /** Serialises sealing, retention and compaction swaps. */
   private maintenance: Promise<unknown> = Promise.resolve();
@@ -76,6 +62,14 @@ export class Partition {
 
   private constructor(readonly opts: PartitionOptions) {
     this.activeSince = opts.clock.now();
+    this.commits = new GroupCommit(
+      opts.flush === 'fsync',
+      (end) => {
+        this.hw = end;
+        for (const w of [...this.dataWaiters]) w();
+      },
+      (err) => this.fail(err),
+    );
   }
 
   /** Whether data and metadata are fsync'ed (flush mode `fsync`). */
@@ -209,19 +203,7 @@ export class Partition {
     const lastOffset = baseOffset + lastOffsetDelta;
     seg.noteBatch(position, buf.length, baseOffset, lastOffset, maxTimestamp);
     this.nextOffset = lastOffset + 1;
-    const result: AppendResult = { baseOffset, lastOffset };
-    let entry!: PendingWrite;
-    const durable = new Promise<AppendResult>((resolve, reject) => {
-      entry = { seg, endPos: seg.size, endOffset: lastOffset + 1, result, written: false, resolve, reject };
-    });
-    this.pending.push(entry);
-    seg.fd.write(buf, 0, buf.length, position).then(
-      () => {
-        entry.written = true;
-        this.onWritten();
-      },
-      (err: unknown) => this.fail(err),
-    );
+    const durable = this.commits.add(seg, seg.size, { baseOffset, lastOffset }, seg.fd.write(buf, 0, buf.length, position));
     return { durable };
   }
 
@@ -231,8 +213,8 @@ export class Partition {
     await fsyncDir(this.opts.dir, this.sync);
     this.segments.push(seg);
     this.activeSince = this.opts.clock.now();
-    const lastOnOld = this.pending.length > this.pendingHead ? this.pending[this.pending.length - 1] : undefined;
-    const writesDone = lastOnOld ? new Promise<void>((resolve) => this.whenVisible(lastOnOld.endOffset, resolve)) : Promise.resolve();
+    const lastOnOld = this.commits.lastQueuedEnd;
+    const writesDone = lastOnOld !== null ? new Promise<void>((resolve) => this.whenVisible(lastOnOld, resolve)) : Promise.resolve();
     // Seal the old segment once its last bytes are visible; then the recovery point may pass it.
     this.maintenance = this.maintenance
       .then(() => writesDone)
@@ -259,73 +241,15 @@ export class Partition {
     this.dataWaiters.add(check);
   }
 
-  private onWritten(): void {
-    while (this.pendingHead + this.writtenCount < this.pending.length) {
-      const e = this.pending[this.pendingHead + this.writtenCount]!;
-      if (!e.written) break;
-      this.writtenCount++;
-      this.dirty.add(e.seg);
-    }
-    if (this.opts.flush === 'none') this.makeVisible(this.writtenCount);
-    else this.requestSync();
-  }
-
-  private requestSync(): void {
-    this.syncWanted = true;
-    if (!this.syncing) {
-      this.syncing = true;
-      void this.runSyncs();
-    }
-  }
-
-  /** Group commit: one fdatasync covers every write completed before it started. */
-  private async runSyncs(): Promise<void> {
-    while (this.syncWanted && !this.failure) {
-      this.syncWanted = false;
-      const count = this.writtenCount;
-      const segs = [...this.dirty];
-      this.dirty.clear();
-      try {
-        await Promise.all(segs.map((s) => s.fd.datasync()));
-      } catch (err) {
-        this.fail(err);
-        break;
-      }
-      this.makeVisible(count);
-    }
-    this.syncing = false;
-  }
-
-  /** Makes the first `count` pending (written) entries visible and acknowledges them. */
-  private makeVisible(count: number): void {
-    if (count === 0) return;
-    for (let i = 0; i < count; i++) {
-      const e = this.pending[this.pendingHead + i]!;
-      e.seg.visibleSize = e.endPos;
-      this.hw = e.endOffset;
-      e.resolve(e.result);
-    }
-    this.pendingHead += count;
-    this.writtenCount -= count;
-    if (this.pendingHead > 1024 && this.pendingHead * 2 > this.pending.length) {
-      this.pending.splice(0, this.pendingHead);
-      this.pendingHead = 0;
-    }
-    for (const w of [...this.dataWaiters]) w();
-  }
-
-  private fail(err: unknown): void {
-    if (this.failure) return;
-    this.failure = new TributaryError(
+  /** A write or sync failed: refuse appends until reopened (recovery then repairs the tail). */
+  private fail(err: unknown): TributaryError {
+    this.failure ??= new TributaryError(
       'STORAGE_ERROR',
       `partition ${this.opts.topic}-${this.opts.partition} failed to write: ${(err as Error)?.message ?? String(err)}`,
       { cause: err },
     );
-    for (let i = this.pendingHead; i < this.pending.length; i++) this.pending[i]!.reject(this.failure);
-    this.pending.length = 0;
-    this.pendingHead = 0;
-    this.writtenCount = 0;
     for (const w of [...this.dataWaiters]) w();
+    return this.failure;
   }
 
   /** Resolves when data beyond `offset` is visible, the timeout passes or the signal aborts. */
