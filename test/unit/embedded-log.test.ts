@@ -262,6 +262,28 @@ describe('append', () => {
     expect(all.map((r) => r.key!.toString())).toEqual(['big', ...Array.from({ length: 20 }, (_, i) => `s${i}`)]);
   });
 
+  it('retention running between rolls never takes a segment still being written', async () => {
+    const clock = new ManualClock();
+    const { log } = await fresh({ clock, flush: 'fsync' });
+    await log.createTopic('t', { configs: { 'segment.bytes': 1024, 'retention.ms': 1000 } });
+    const old = clock.now() - 10_000; // every record is past retention at once
+    // Up to 8 appends in flight, retention asked for every third append: rolls, seals and
+    // retention runs interleave on the partition's maintenance queue.
+    const inFlight: Promise<unknown>[] = [];
+    const retention: Promise<unknown>[] = [];
+    for (let i = 0; i < 300; i++) {
+      inFlight.push(log.append('t', 0, [{ key: null, value: Buffer.alloc(300, i), timestamp: old }]));
+      if (inFlight.length >= 8) await inFlight.shift();
+      if (i % 3 === 0) retention.push(log.applyRetention());
+    }
+    await Promise.all([...inFlight, ...retention]);
+    expect(await log.latestOffset('t', 0)).toBe(300);
+    // The partition still takes appends, and what retention kept reads back whole.
+    await log.append('t', 0, [{ key: null, value: buf('after') }]);
+    const kept = await readAll(log, 't', 0);
+    expect(kept[kept.length - 1]!.value!.toString()).toBe('after');
+  });
+
   it('flush=fsync: concurrent appends share fdatasync calls (group commit)', async () => {
     const { log, dir } = await fresh({ flush: 'fsync' });
     await log.createTopic('t');
@@ -316,6 +338,29 @@ describe('read', () => {
     await expectCode(log.read('t', 0, 2), 'OFFSET_OUT_OF_RANGE');
     await expectCode(log.read('t', 0, -1), 'OFFSET_OUT_OF_RANGE');
     await expectCode(log.read('t', 0, 0.5), 'OFFSET_OUT_OF_RANGE');
+  });
+
+  it('never skips a record made visible while the read was on disk', async () => {
+    const { log } = await fresh();
+    await log.createTopic('t');
+    for (let i = 0; i < 20; i++) await log.append('t', 0, [{ key: null, value: buf(`v${i}`) }]);
+    const seg = log.partition('t', 0).segments[0]!;
+    const readAt = seg.readAt.bind(seg);
+    let raced = false;
+    // While the read at the latest offset is on disk, another append becomes visible.
+    seg.readAt = async (position: number, length: number) => {
+      const bytes = await readAt(position, length);
+      if (!raced) {
+        raced = true;
+        await log.append('t', 0, [{ key: null, value: buf('v20') }]);
+      }
+      return bytes;
+    };
+    const first = await log.read('t', 0, 20, { maxWaitMs: 0 });
+    expect(raced).toBe(true);
+    const second = await log.read('t', 0, first.nextOffset);
+    const seen = [...first.records, ...second.records].map((r) => r.value!.toString());
+    expect(seen).toEqual(['v20']);
   });
 
   it('at the latest offset with maxWaitMs 0 returns no records at once', async () => {
@@ -403,6 +448,21 @@ describe('appendBatch (a raw client batch)', () => {
       ),
     });
   }
+
+  it('refuses a batch whose records do not carry offset deltas 0..n-1: INVALID_RECORD, nothing stored', async () => {
+    const { log } = await fresh();
+    await log.createTopic('t');
+    const skewed = await kafkajsEncodeBatch({
+      compression: KCompression.None,
+      firstOffset: Long.fromValue(0),
+      firstTimestamp: 1_700_000_000_000,
+      maxTimestamp: 1_700_000_000_000,
+      lastOffsetDelta: 2,
+      records: [0, 7, 2].map((d) => KRecord({ offsetDelta: d, timestampDelta: 0, key: null, value: buf(`d${d}`), headers: {} })),
+    });
+    await expectCode(log.partition('t', 0).appendBatch(skewed), 'INVALID_RECORD');
+    expect(await log.latestOffset('t', 0)).toBe(0);
+  });
 
   it('stores a kafkajs-encoded batch as is, with offsets assigned in place', async () => {
     const { log } = await fresh();

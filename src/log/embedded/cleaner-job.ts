@@ -21,7 +21,7 @@ import {
   recordsRegion,
   type RawRecord,
 } from '../codec/record-batch.js';
-import { fsyncDir } from './files.js';
+import { fsyncDir, writeFully } from './files.js';
 import { Segment } from './segment.js';
 import { CLEANED_SUFFIX, type SwapGroup } from './cleaner-swap.js';
 
@@ -136,7 +136,7 @@ async function copyKept(
     }
     if (bufs.length > 0) {
       const total = bufs.reduce((n, b) => n + b.length, 0);
-      await out.fd.writev(bufs, out.size - total);
+      await writeFully(out.fd, bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs, total), out.size - total);
     }
   };
   await seg.scan(

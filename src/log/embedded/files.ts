@@ -2,7 +2,7 @@
  * Small crash-safe file helpers shared by the embedded log. Each takes `sync`: false (flush mode
  * `none`) skips the fsyncs — the page cache still survives a process crash, not a power failure.
  */
-import { open, readFile, rename, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** fsyncs a directory so renames and creations inside it survive a power failure. */
@@ -34,6 +34,19 @@ export async function writeFileAtomic(path: string, data: string | Buffer, sync 
   await writeSynced(tmp, data, sync);
   await rename(tmp, path);
   await fsyncDir(dirname(path), sync);
+}
+
+/**
+ * Writes all of `buf` at `position`. A write may be short (a nearly full disk): write the rest, and
+ * fail rather than treat part of a batch as written.
+ */
+export async function writeFully(fd: FileHandle, buf: Buffer, position: number): Promise<void> {
+  let done = 0;
+  while (done < buf.length) {
+    const { bytesWritten } = await fd.write(buf, done, buf.length - done, position + done);
+    if (bytesWritten <= 0) throw new Error(`no progress writing ${buf.length - done} bytes at position ${position + done}`);
+    done += bytesWritten;
+  }
 }
 
 /** Reads a file, or returns null when it does not exist. */

@@ -22,7 +22,7 @@ import {
 } from '../codec/record-batch.js';
 import { readInt64 } from '../codec/varint.js';
 import type { AppendResult, LogRecord, ReadOptions, ReadResult, StoredRecord, TopicConfig } from '../log.js';
-import { fsyncDir } from './files.js';
+import { fsyncDir, writeFully } from './files.js';
 import { GroupCommit } from './group-commit.js';
 import { loadSegments, writeRecoveryPoint } from './partition-recovery.js';
 import { Segment } from './segment.js';
@@ -58,6 +58,8 @@ export class Partition {
   private readonly dataWaiters = new Set<() => void>();
   private failure: TributaryError | null = null;
   private closed = false;
+  /** close() has begun: appends are refused from now on. */
+  private closing = false;
   private activeSince: number;
 
   private constructor(readonly opts: PartitionOptions) {
@@ -119,7 +121,7 @@ export class Partition {
   }
 
   private check(): void {
-    if (this.closed) throw new TributaryError('LOG_CLOSED', `partition ${this.opts.topic}-${this.opts.partition} is closed`);
+    if (this.closed || this.closing) throw new TributaryError('LOG_CLOSED', `partition ${this.opts.topic}-${this.opts.partition} is closed`);
     if (this.failure) throw this.failure;
   }
 
@@ -155,6 +157,11 @@ export class Partition {
       throw new TributaryError('INVALID_RECORD', `${what}: ${h.recordsCount} records but last offset delta ${h.lastOffsetDelta}`);
     }
     const records = parseRecords(recordsRegion(batch, 0, batch.length, h.attributes), h.recordsCount);
+    // Offsets are assigned from the batch's base: record i must carry offset delta i.
+    const skewed = records.findIndex((r, i) => r.offsetDelta !== i);
+    if (skewed >= 0) {
+      throw new TributaryError('INVALID_RECORD', `${what}: record ${skewed} has offset delta ${records[skewed]!.offsetDelta}`);
+    }
     if (isCompacted(this.opts.config()) && records.some((r) => r.key === null)) {
       throw new TributaryError('INVALID_RECORD', `topic ${this.opts.topic} is compacted: every record needs a key`);
     }
@@ -203,7 +210,7 @@ export class Partition {
     const lastOffset = baseOffset + lastOffsetDelta;
     seg.noteBatch(position, buf.length, baseOffset, lastOffset, maxTimestamp);
     this.nextOffset = lastOffset + 1;
-    const durable = this.commits.add(seg, seg.size, { baseOffset, lastOffset }, seg.fd.write(buf, 0, buf.length, position));
+    const durable = this.commits.add(seg, seg.size, { baseOffset, lastOffset }, writeFully(seg.fd, buf, position));
     return { durable };
   }
 
@@ -265,7 +272,7 @@ export class Partition {
       const check = (): void => {
         if (this.hw > offset || this.failure || this.closed) done();
       };
-      const timer = setTimeout(done, timeoutMs);
+      const timer = setTimeout(done, Math.min(timeoutMs, 2 ** 31 - 1)); // setTimeout's ceiling
       this.dataWaiters.add(check);
       signal?.addEventListener('abort', done, { once: true });
     });
@@ -300,6 +307,9 @@ export class Partition {
     this.checkOpenForRead();
     this.checkRange(offset);
     if (offset === this.hw) await this.waitForData(offset, options.maxWaitMs ?? 0, options.signal);
+    // The answer covers at most what was visible now: bytes made visible while this read is on disk
+    // are not in it, so its nextOffset must not pass them (visibleSize is set before hw moves).
+    const hw = this.hw;
     const maxBytes = Math.max(1, options.maxBytes ?? 1 << 20);
     const segs = this.segments.slice(this.segmentIndexFor(offset));
     for (const s of segs) s.acquire();
@@ -311,7 +321,7 @@ export class Partition {
     } finally {
       for (const s of segs) s.release();
     }
-    return { bytes: Buffer.alloc(0), nextOffset: Math.max(offset, this.hw) };
+    return { bytes: Buffer.alloc(0), nextOffset: Math.max(offset, hw) };
   }
 
   async read(offset: number, options: ReadOptions = {}): Promise<ReadResult> {
@@ -332,15 +342,17 @@ export class Partition {
 
   async offsetForTimestamp(timestamp: number): Promise<number | null> {
     this.checkOpenForRead();
-    for (const seg of [...this.segments]) {
-      if (seg.maxTimestamp < timestamp || seg.visibleSize === 0) continue;
-      seg.acquire();
-      try {
+    // Held from the start: retention or a compaction swap may retire segments meanwhile.
+    const segs = [...this.segments];
+    for (const s of segs) s.acquire();
+    try {
+      for (const seg of segs) {
+        if (seg.maxTimestamp < timestamp || seg.visibleSize === 0) continue;
         const hit = await findTimestampInSegment(seg, timestamp);
         if (hit !== null) return hit;
-      } finally {
-        seg.release();
       }
+    } finally {
+      for (const s of segs) s.release();
     }
     return null;
   }
@@ -354,6 +366,8 @@ export class Partition {
       let total = this.sizeBytes();
       let n = 0;
       for (const seg of this.segments.slice(0, -1)) {
+        // A just-rolled segment may still be receiving its last writes.
+        if (!seg.sealed) break;
         const byTime = cfg['retention.ms'] >= 0 && seg.maxTimestamp >= 0 && now - seg.maxTimestamp > cfg['retention.ms'];
         const bySize = cfg['retention.bytes'] >= 0 && total - seg.size >= cfg['retention.bytes'];
         if (!byTime && !bySize) break;
@@ -399,7 +413,8 @@ export class Partition {
 
   /** Waits for queued appends, seals the active segment and records a clean recovery point. */
   async close(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.closing) return;
+    this.closing = true;
     await this.chain;
     await new Promise<void>((resolve) => this.whenVisible(this.nextOffset, resolve));
     await this.maintenance;
