@@ -340,6 +340,33 @@ describe('read', () => {
     await expectCode(log.read('t', 0, 0.5), 'OFFSET_OUT_OF_RANGE');
   });
 
+  it('flush=fsync: a record is neither readable nor acknowledged before its fdatasync finishes', async () => {
+    const { log } = await fresh({ flush: 'fsync' });
+    await log.createTopic('t');
+    await log.append('t', 0, [{ key: null, value: buf('synced') }]);
+    const fd = log.partition('t', 0).segments[0]!.fd;
+    const datasync = fd.datasync.bind(fd);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    fd.datasync = async () => {
+      await gate; // the sync is held until the test lets it go
+      return datasync();
+    };
+    let acked = false;
+    const append = log.append('t', 0, [{ key: null, value: buf('pending') }]).then((r) => {
+      acked = true;
+      return r;
+    });
+    // Give the write every chance to land in the file; the sync is still held.
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(acked).toBe(false);
+    expect(await log.latestOffset('t', 0)).toBe(1);
+    expect((await log.read('t', 0, 0)).records.map((r) => r.value!.toString())).toEqual(['synced']);
+    release();
+    expect(await append).toEqual({ baseOffset: 1, lastOffset: 1 });
+    expect((await log.read('t', 0, 0)).records.map((r) => r.value!.toString())).toEqual(['synced', 'pending']);
+  });
+
   it('never skips a record made visible while the read was on disk', async () => {
     const { log } = await fresh();
     await log.createTopic('t');
