@@ -3,8 +3,7 @@
  * commander's one-line usage error (exit 2) before any data directory is touched.
  */
 import { InvalidArgumentError, Option } from 'commander';
-
-const MAX_PARTITIONS = 100_000;
+import { MAX_PARTITIONS } from '../log/embedded/topic-config.js';
 
 function integer(value: string): number {
   const text = value.trim();

@@ -330,6 +330,31 @@ describe('append', () => {
   });
 });
 
+describe('background maintenance', () => {
+  it('the cleaner compacts a dirty partition and retention deletes old segments, by themselves', async () => {
+    const { log } = await fresh({ cleanerIntervalMs: 20, retentionCheckIntervalMs: 20 });
+    await log.createTopic('c', { configs: { 'cleanup.policy': 'compact', 'segment.bytes': 1024 } });
+    await log.createTopic('d', { configs: { 'segment.bytes': 1024, 'retention.ms': 1000 } });
+    const old = Date.now() - 60_000;
+    for (let i = 0; i < 60; i++) {
+      await log.append('c', 0, [{ key: buf(`k${i % 3}`), value: buf(`v${i}-${'x'.repeat(60)}`) }]);
+      await log.append('d', 0, [{ key: null, value: buf(`d${i}-${'x'.repeat(60)}`), timestamp: old }]);
+    }
+    const before = (await readAll(log, 'c')).length;
+    // Nothing is called here: the timers must do the work. Wait for its effect, however long it takes.
+    await vi.waitFor(
+      async () => {
+        expect((await readAll(log, 'c')).length).toBeLessThan(before);
+        expect(await log.earliestOffset('d', 0)).toBeGreaterThan(0);
+      },
+      { timeout: 30_000, interval: 20 },
+    );
+    // Still the newest value of every key.
+    const latest = new Map((await readAll(log, 'c')).map((r) => [r.key!.toString(), r.value!.toString()]));
+    expect([...latest.entries()].sort()).toEqual([0, 1, 2].map((k) => [`k${k}`, `v${57 + k}-${'x'.repeat(60)}`]));
+  });
+});
+
 describe('read', () => {
   it('fails with OFFSET_OUT_OF_RANGE above the latest offset or below zero', async () => {
     const { log } = await fresh();

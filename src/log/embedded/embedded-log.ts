@@ -33,7 +33,7 @@ import {
 } from './data-dir.js';
 import { fsyncDir, writeFileAtomic } from './files.js';
 import { Partition, type FlushMode, type RawRead } from './partition.js';
-import { isCompacted, parseTopicOverrides, resolveTopicConfig, validateTopicName } from './topic-config.js';
+import { MAX_PARTITIONS, isCompacted, parseTopicOverrides, resolveTopicConfig, validateTopicName } from './topic-config.js';
 import { GroupOffsets, GROUP_OFFSETS_TOPIC } from './group-offsets.js';
 import type { TopicConfig } from '../log.js';
 
@@ -184,8 +184,8 @@ export class EmbeddedLog implements Log {
     this.check();
     validateTopicName(name);
     const partitions = options.partitions ?? 1;
-    if (!Number.isInteger(partitions) || partitions < 1 || partitions > 100_000) {
-      throw new TributaryError('INVALID_PARTITIONS', `invalid partition count ${String(partitions)}: expected 1 to 100000`);
+    if (!Number.isInteger(partitions) || partitions < 1 || partitions > MAX_PARTITIONS) {
+      throw new TributaryError('INVALID_PARTITIONS', `invalid partition count ${String(partitions)}: expected 1 to ${MAX_PARTITIONS}`);
     }
     const overrides = parseTopicOverrides(options.configs ?? {});
     if (this.topics.has(name) || this.creating.has(name)) {

@@ -68,7 +68,7 @@ export class Partition {
       opts.flush === 'fsync',
       (end) => {
         this.hw = end;
-        for (const w of [...this.dataWaiters]) w();
+        this.wakeWaiters();
       },
       (err) => this.fail(err),
     );
@@ -221,7 +221,7 @@ export class Partition {
     this.segments.push(seg);
     this.activeSince = this.opts.clock.now();
     const lastOnOld = this.commits.lastQueuedEnd;
-    const writesDone = lastOnOld !== null ? new Promise<void>((resolve) => this.whenVisible(lastOnOld, resolve)) : Promise.resolve();
+    const writesDone = lastOnOld !== null ? this.visibleUpTo(lastOnOld) : Promise.resolve();
     // Seal the old segment once its last bytes are visible; then the recovery point may pass it.
     this.maintenance = this.maintenance
       .then(() => writesDone)
@@ -234,18 +234,22 @@ export class Partition {
     return seg;
   }
 
-  private whenVisible(offset: number, fn: () => void): void {
-    if (this.hw >= offset || this.failure || this.closed) {
-      fn();
-      return;
-    }
-    const check = (): void => {
-      if (this.hw >= offset || this.failure) {
-        this.dataWaiters.delete(check);
-        fn();
-      }
-    };
-    this.dataWaiters.add(check);
+  /** Resolves once everything below `offset` is visible, or the partition failed or closed. */
+  private visibleUpTo(offset: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (this.hw >= offset || this.failure || this.closed) {
+          this.dataWaiters.delete(check);
+          resolve();
+        }
+      };
+      this.dataWaiters.add(check);
+      check();
+    });
+  }
+
+  private wakeWaiters(): void {
+    for (const w of [...this.dataWaiters]) w();
   }
 
   /** A write or sync failed: refuse appends until reopened (recovery then repairs the tail). */
@@ -255,7 +259,7 @@ export class Partition {
       `partition ${this.opts.topic}-${this.opts.partition} failed to write: ${(err as Error)?.message ?? String(err)}`,
       { cause: err },
     );
-    for (const w of [...this.dataWaiters]) w();
+    this.wakeWaiters();
     return this.failure;
   }
 
@@ -416,10 +420,10 @@ export class Partition {
     if (this.closed || this.closing) return;
     this.closing = true;
     await this.chain;
-    await new Promise<void>((resolve) => this.whenVisible(this.nextOffset, resolve));
+    await this.visibleUpTo(this.nextOffset);
     await this.maintenance;
     this.closed = true;
-    for (const w of [...this.dataWaiters]) w();
+    this.wakeWaiters();
     if (!this.failure) {
       await this.active.seal(this.sync);
       await this.writeRecoveryPoint(this.nextOffset);

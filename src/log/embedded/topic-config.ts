@@ -18,6 +18,9 @@ export const DEFAULT_TOPIC_CONFIG: TopicConfig = Object.freeze({
 
 const POLICIES: readonly CleanupPolicy[] = ['delete', 'compact', 'compact,delete'];
 const COMPRESSIONS: readonly Compression[] = ['none', 'gzip'];
+/** Most partitions a topic may have. */
+export const MAX_PARTITIONS = 100_000;
+
 /** Smallest segment.bytes: a segment must hold at least one batch header (Kafka's floor is 14). */
 const MIN_SEGMENT_BYTES = 1024;
 
