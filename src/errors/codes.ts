@@ -37,6 +37,27 @@ export const ERROR_CODES = {
   DATA_DIR_INVALID: { kind: 'fatal', http: 500 },
   STORAGE_ERROR: { kind: 'fatal', http: 500, kafka: 56 },
   LOG_CLOSED: { kind: 'retriable', http: 503, kafka: 5 },
+
+  // Connectors and the runtime (the SDK's error classes carry these codes).
+  /** A connector or task asks to be retried later (Kafka Connect's RetriableException). */
+  CONNECT_RETRIABLE: { kind: 'retriable', http: 500 },
+  /** A connector or task failed and will not recover until restarted (ConnectException). */
+  CONNECT_FATAL: { kind: 'fatal', http: 500 },
+  /** A converter or transform cannot read a record (Kafka Connect's DataException). */
+  DATA_ERROR: { kind: 'invalid', http: 500 },
+  /** A connector, worker or plugin config is invalid; the message lists every error. */
+  CONFIG_INVALID: { kind: 'invalid', http: 400 },
+
+  // The REST API and the herder (http = the status Kafka Connect answers with).
+  NOT_FOUND: { kind: 'invalid', http: 404 },
+  ALREADY_EXISTS: { kind: 'invalid', http: 409 },
+  BAD_REQUEST: { kind: 'invalid', http: 400 },
+  CONFLICT: { kind: 'retriable', http: 409 },
+  METHOD_NOT_ALLOWED: { kind: 'invalid', http: 405 },
+  PAYLOAD_TOO_LARGE: { kind: 'invalid', http: 413 },
+  REQUEST_TIMEOUT: { kind: 'retriable', http: 500 },
+  /** The worker is starting up or shutting down. */
+  UNAVAILABLE: { kind: 'retriable', http: 503 },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
