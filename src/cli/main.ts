@@ -3,9 +3,6 @@
  * code. Errors are one stderr line, `tributary: <message>`: exit 2 for usage errors (commander's
  * own, and option values that do not parse), 1 for everything found at run time.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import type { CommandContext } from './command-context.js';
 import { consumeCommand } from './consume-command.js';
@@ -13,25 +10,12 @@ import { dumpLogCommand } from './dump-log-command.js';
 import { processIo, warn, type CliIo } from './io.js';
 import { flushOption } from './options.js';
 import { produceCommand } from './produce-command.js';
+import { standaloneCommand } from './standalone-command.js';
 import { topicsCommand } from './topics-command.js';
+import { packageVersion } from './version.js';
 
 const EXIT_RUNTIME = 1;
 const EXIT_USAGE = 2;
-
-/** The version in the nearest package.json named `tributary` (works from src/ and from dist/src/). */
-function packageVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'tributary' && pkg.version) return pkg.version;
-    } catch {
-      // not here: look further up
-    }
-    dir = dirname(dir);
-  }
-  return 'unknown';
-}
 
 /** Makes every command report errors by throwing (no process.exit) and print nothing on its own. */
 function quiet(cmd: Command, io: CliIo): void {
@@ -53,7 +37,8 @@ export function buildProgram(ctx: CommandContext): Command {
     .addCommand(topicsCommand(ctx))
     .addCommand(produceCommand(ctx))
     .addCommand(consumeCommand(ctx))
-    .addCommand(dumpLogCommand(ctx));
+    .addCommand(dumpLogCommand(ctx))
+    .addCommand(standaloneCommand(ctx));
   quiet(program, ctx.io);
   return program;
 }

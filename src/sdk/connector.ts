@@ -32,8 +32,11 @@ interface ConnectorBase {
   version(): string;
   /** The connector's own settings (the runtime adds the common ones: name, tasks.max, converters...). */
   config(): ConfigDef;
-  /** Optional extra validation; the default is `config().validate(props)`. */
-  validate?(props: Readonly<Record<string, string>>): ConfigValueReport[];
+  /**
+   * Optional extra validation; the default is `config().validate(props)`. May be asynchronous (e.g.
+   * try a connection); it never blocks other requests, but must not change anything.
+   */
+  validate?(props: Readonly<Record<string, string>>): ConfigValueReport[] | Promise<ConfigValueReport[]>;
   start(props: Readonly<Record<string, string>>, context: ConnectorContext): void | Promise<void>;
   taskConfigs(maxTasks: number): Record<string, string>[] | Promise<Record<string, string>[]>;
   stop(): void | Promise<void>;

@@ -75,7 +75,7 @@ export interface ConfigKeyInfo {
   readonly importance: string;
   readonly documentation: string;
   readonly group: string | null;
-  readonly order_in_group: number;
+  readonly order: number;
   readonly width: string;
   readonly display_name: string;
   readonly dependents: readonly string[];

@@ -1,0 +1,38 @@
+/**
+ * The text the FileStream sink writes for a record value: what Kafka's `PrintStream.println(value)`
+ * prints (Java's `String.valueOf`), adapted to the SDK's JS value model.
+ */
+import { Struct } from '../../src/sdk/index.js';
+
+/**
+ * Formats a value as one line of text (without the newline):
+ * - `null`/`undefined` → `null`; strings as they are; bytes decoded as UTF-8;
+ * - a `Struct` → `Struct{a=1,b=x}` (non-null fields, as Kafka's `Struct.toString`);
+ * - a `Map` or plain object → `{k=v, k2=v2}` and an array → `[a, b]` (Java's collection format);
+ * - a `Date` → ISO-8601; anything else → `String(value)` (numbers, booleans, bigints, Decimals).
+ */
+export function valueText(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return value;
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
+  if (value instanceof Struct) {
+    const fields: string[] = [];
+    for (const f of value.schema.fields ?? []) {
+      const v = value.getWithoutDefault(f.name);
+      if (v !== null && v !== undefined) fields.push(`${f.name}=${valueText(v)}`);
+    }
+    return `Struct{${fields.join(',')}}`;
+  }
+  if (value instanceof Map) return `{${[...value].map(([k, v]) => `${valueText(k)}=${valueText(v)}`).join(', ')}}`;
+  if (Array.isArray(value)) return `[${value.map(valueText).join(', ')}]`;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+  if (typeof value === 'object' && isPlainObject(value)) {
+    return `{${Object.entries(value).map(([k, v]) => `${k}=${valueText(v)}`).join(', ')}}`;
+  }
+  return String(value);
+}
+
+function isPlainObject(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}

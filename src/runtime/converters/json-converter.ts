@@ -1,0 +1,178 @@
+/**
+ * Kafka Connect's `org.apache.kafka.connect.json.JsonConverter`, byte-compatible with it.
+ *
+ * With `schemas.enable=true` (the default) each key or value is the envelope
+ * `{"schema":S,"payload":P}` (see `json-schema.ts` for S, `json-data.ts` for P); with it false the
+ * payload alone is written and read back without a schema.
+ *
+ * Differences from Kafka, all on the side of rejecting or keeping more:
+ * - a null value is always a tombstone (null bytes), as the SDK's Converter contract says; Kafka
+ *   writes an envelope with a null (or default) payload when a schema is given;
+ * - input is checked against the schema (Jackson reads a string in an int32 field as 0) and text
+ *   after the root JSON value is an error (Jackson ignores it);
+ * - a Decimal whose scale differs from the schema's is rescaled when no digits are lost.
+ */
+import {
+  type Converter,
+  type HeaderConverter,
+  type Schema,
+  type SchemaAndValue,
+  ConfigDef,
+  DataError,
+  atLeast,
+  oneOf,
+} from '../../sdk/index.js';
+import { type ConverterRole, converterRole, converterTypeKey, CONVERTER_TYPE_CONFIG } from './converter-config.js';
+import { type DecimalFormat, type JsonDataOptions, toConnect, toJson } from './json-data.js';
+import { asConnectSchema, asJsonSchema } from './json-schema.js';
+import { type JsonValue, JsonObject, JsonSyntaxError, parseJson } from './lossless-json.js';
+import { LruCache } from './lru-cache.js';
+import { Where } from './where.js';
+
+export const SCHEMAS_ENABLE_CONFIG = 'schemas.enable';
+export const SCHEMAS_CACHE_SIZE_CONFIG = 'schemas.cache.size';
+export const DECIMAL_FORMAT_CONFIG = 'decimal.format';
+export const REPLACE_NULL_WITH_DEFAULT_CONFIG = 'replace.null.with.default';
+
+/** Kafka's exact message for input that is not an envelope. */
+export const ENVELOPE_REQUIRED_MESSAGE =
+  'JsonConverter with schemas.enable requires "schema" and "payload" fields and may not contain additional fields.' +
+  ' If you are trying to deserialize plain JSON data, set schemas.enable=false in your converter configuration.';
+
+const SERIALIZATION_FAILED = 'Converting byte[] to Kafka Connect data failed due to serialization error: ';
+
+const CONFIG_DEF = new ConfigDef()
+  .define(converterTypeKey)
+  .define({
+    name: SCHEMAS_ENABLE_CONFIG, type: 'BOOLEAN', default: true, importance: 'HIGH', group: 'Schemas', orderInGroup: 0,
+    width: 'MEDIUM', displayName: 'Enable Schemas', documentation: 'Include schemas within each of the serialized values and keys.',
+  })
+  .define({
+    name: SCHEMAS_CACHE_SIZE_CONFIG, type: 'INT', default: 1000, validator: atLeast(0), importance: 'HIGH', group: 'Schemas',
+    orderInGroup: 1, width: 'MEDIUM', displayName: 'Schema Cache Size',
+    documentation: 'The maximum number of schemas that can be cached in this converter instance.',
+  })
+  .define({
+    name: DECIMAL_FORMAT_CONFIG, type: 'STRING', default: 'BASE64', validator: oneOf(['BASE64', 'NUMERIC'], true),
+    recommendedValues: ['BASE64', 'NUMERIC'], importance: 'LOW', group: 'Serialization', orderInGroup: 0, width: 'MEDIUM',
+    displayName: 'Decimal Format',
+    documentation: "Controls which format this converter will serialize decimals in. This value is case insensitive and can be either 'BASE64' (default) or 'NUMERIC'",
+  })
+  .define({
+    name: REPLACE_NULL_WITH_DEFAULT_CONFIG, type: 'BOOLEAN', default: true, importance: 'LOW', group: 'Serialization',
+    orderInGroup: 1, width: 'MEDIUM', displayName: 'Replace null with default',
+    documentation: 'Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used.',
+  });
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const NULL_SCHEMA_AND_VALUE: SchemaAndValue = Object.freeze({ schema: null, value: null });
+
+export class JsonConverter implements Converter, HeaderConverter {
+  private options: JsonDataOptions = { decimalFormat: 'BASE64', replaceNullWithDefault: true };
+  private schemasEnabled = true;
+  private role: ConverterRole = 'value';
+  private fromConnectSchemas = new LruCache<Schema, string>(1000);
+  private toConnectSchemas = new LruCache<string, Schema>(1000);
+
+  /** Usable with the defaults before `configure` is called. */
+  constructor() {
+    this.configure({}, false);
+  }
+
+  config(): ConfigDef {
+    return CONFIG_DEF;
+  }
+
+  /** `isKey` is omitted when configured as a header converter. Throws ConfigError. */
+  configure(configs: Readonly<Record<string, string>>, isKey?: boolean): void {
+    const c = CONFIG_DEF.parse(configs);
+    this.schemasEnabled = c.getBoolean(SCHEMAS_ENABLE_CONFIG);
+    this.options = Object.freeze({
+      decimalFormat: c.getString(DECIMAL_FORMAT_CONFIG)!.trim().toUpperCase() as DecimalFormat,
+      replaceNullWithDefault: c.getBoolean(REPLACE_NULL_WITH_DEFAULT_CONFIG),
+    });
+    this.role = converterRole(c.getString(CONVERTER_TYPE_CONFIG), isKey);
+    const size = c.getInt(SCHEMAS_CACHE_SIZE_CONFIG);
+    this.fromConnectSchemas = new LruCache(size);
+    this.toConnectSchemas = new LruCache(size);
+  }
+
+  fromConnectData(topic: string, schema: Schema | null, value: unknown): Buffer | null {
+    return this.write(topic, schema, value, this.role);
+  }
+
+  toConnectData(topic: string, bytes: Buffer | null): SchemaAndValue {
+    return this.read(topic, bytes, this.role);
+  }
+
+  fromConnectHeader(topic: string, headerKey: string, schema: Schema | null, value: unknown): Buffer | null {
+    return this.write(topic, schema, value, `header ${JSON.stringify(headerKey)}`);
+  }
+
+  toConnectHeader(topic: string, headerKey: string, bytes: Buffer | null): SchemaAndValue {
+    return this.read(topic, bytes, `header ${JSON.stringify(headerKey)}`);
+  }
+
+  /** Entries in the two schema caches (Connect → JSON, JSON → Connect); for tests and metrics. */
+  schemaCacheSizes(): { fromConnect: number; toConnect: number } {
+    return { fromConnect: this.fromConnectSchemas.size, toConnect: this.toConnectSchemas.size };
+  }
+
+  private write(topic: string, schema: Schema | null, value: unknown, root: string): Buffer | null {
+    if (value === null || value === undefined) return null;
+    const payload = toJson(schema, value, this.options, Where.root(topic, root));
+    if (!this.schemasEnabled) return Buffer.from(payload, 'utf8');
+    const jsonSchema = schema === null ? 'null' : this.jsonSchemaOf(schema, topic);
+    return Buffer.from(`{"schema":${jsonSchema},"payload":${payload}}`, 'utf8');
+  }
+
+  private jsonSchemaOf(schema: Schema, topic: string): string {
+    let text = this.fromConnectSchemas.get(schema);
+    if (text === undefined) {
+      text = asJsonSchema(schema, this.options, Where.root(topic, 'schema'));
+      this.fromConnectSchemas.set(schema, text);
+    }
+    return text;
+  }
+
+  private read(topic: string, bytes: Buffer | null, root: string): SchemaAndValue {
+    if (bytes === null || bytes === undefined) return NULL_SCHEMA_AND_VALUE;
+    let text: string;
+    try {
+      text = UTF8.decode(bytes);
+    } catch (err) {
+      throw new DataError(`${SERIALIZATION_FAILED}invalid UTF-8 (topic "${topic}")`, { cause: err });
+    }
+    // Jackson reads empty input as a missing node: null without schemas, not an envelope with them.
+    if (/^[ \t\r\n]*$/.test(text)) {
+      if (this.schemasEnabled) throw new DataError(ENVELOPE_REQUIRED_MESSAGE);
+      return NULL_SCHEMA_AND_VALUE;
+    }
+    let json: JsonValue;
+    try {
+      json = parseJson(text);
+    } catch (err) {
+      if (err instanceof JsonSyntaxError) throw new DataError(`${SERIALIZATION_FAILED}${err.message} (topic "${topic}")`, { cause: err });
+      throw err;
+    }
+    if (!this.schemasEnabled) return { schema: null, value: toConnect(null, json, this.options, Where.root(topic, root)) };
+
+    if (!(json instanceof JsonObject) || json.members.size !== 2 || !json.members.has('schema') || !json.members.has('payload')) {
+      throw new DataError(ENVELOPE_REQUIRED_MESSAGE);
+    }
+    const schema = this.connectSchemaOf(json.get('schema')!, text, topic);
+    return { schema, value: toConnect(schema, json.get('payload'), this.options, Where.root(topic, root)) };
+  }
+
+  private connectSchemaOf(node: JsonValue, text: string, topic: string): Schema | null {
+    if (!(node instanceof JsonObject)) return asConnectSchema(node, this.options, Where.root(topic, 'schema'));
+    // The schema's own text is the cache key: producers write the same schema text for every record.
+    const key = text.slice(node.start, node.end);
+    let schema = this.toConnectSchemas.get(key);
+    if (schema === undefined) {
+      schema = asConnectSchema(node, this.options, Where.root(topic, 'schema'))!;
+      this.toConnectSchemas.set(key, schema);
+    }
+    return schema;
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Kafka Connect's `org.apache.kafka.connect.storage.SimpleHeaderConverter`, the default header
+ * converter: writes a header value as UTF-8 text without its schema (`values-text.ts`
+ * `convertToString`) and infers a schema and value when reading (`parseString`).
+ */
+import { type HeaderConverter, type Schema, type SchemaAndValue, ConfigDef } from '../../sdk/index.js';
+import { convertToString, parseString } from './values-text.js';
+
+const CONFIG_DEF = new ConfigDef();
+
+export class SimpleHeaderConverter implements HeaderConverter {
+  config(): ConfigDef {
+    return CONFIG_DEF;
+  }
+
+  /** Takes no settings. */
+  configure(_configs: Readonly<Record<string, string>>): void {}
+
+  fromConnectHeader(_topic: string, _headerKey: string, schema: Schema | null, value: unknown): Buffer | null {
+    if (value === null || value === undefined) return null;
+    return Buffer.from(convertToString(schema, value), 'utf8');
+  }
+
+  /** Never fails: text that is nothing else is a string (invalid UTF-8 is replaced, as in Java). */
+  toConnectHeader(_topic: string, _headerKey: string, bytes: Buffer | null): SchemaAndValue {
+    if (bytes === null || bytes === undefined) return { schema: null, value: null };
+    return parseString(bytes.toString('utf8'));
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Read-only views the herder answers GET requests with, built from the stores' current state in
+ * Kafka Connect's JSON shapes, with secrets hidden.
+ */
+import { TributaryError } from '../../errors/codes.js';
+import { maskConfig } from '../connector-config.js';
+import type { PluginRegistry } from '../plugins.js';
+import type { ConfigStore } from '../stores/config-store.js';
+import type { InstanceStatus, StatusStore } from '../stores/status-store.js';
+import type { ConnectorConfig, ConnectorInfo, ConnectorStateInfo, ConnectorType, TaskInfo, TaskStatusEntry } from './herder.js';
+
+export class HerderViews {
+  constructor(
+    private readonly configs: ConfigStore,
+    private readonly statuses: StatusStore,
+    private readonly registry: PluginRegistry,
+  ) {}
+
+  /** The connector's raw config; NOT_FOUND when it does not exist. */
+  rawConfig(name: string): ConnectorConfig {
+    const c = this.configs.connectorConfig(name);
+    if (!c) throw new TributaryError('NOT_FOUND', `Connector ${name} not found`);
+    return c;
+  }
+
+  type(config: ConnectorConfig): ConnectorType {
+    const cls = config['connector.class'];
+    return (cls && this.registry.find(cls, 'source', 'sink')?.type) || 'unknown';
+  }
+
+  info(name: string, tasks = this.configs.tasks(name).length): ConnectorInfo {
+    const config = this.rawConfig(name);
+    return {
+      name,
+      config: maskConfig(this.registry, config),
+      tasks: Array.from({ length: tasks }, (_, task) => ({ connector: name, task })),
+      type: this.type(config),
+    };
+  }
+
+  config(name: string): ConnectorConfig {
+    return maskConfig(this.registry, this.rawConfig(name));
+  }
+
+  status(name: string): ConnectorStateInfo {
+    const config = this.rawConfig(name);
+    const c = this.statuses.connector(name);
+    if (!c) throw new TributaryError('NOT_FOUND', `No status found for connector ${name}`);
+    const statuses = this.statuses.taskStatuses(name);
+    const tasks: TaskStatusEntry[] = [];
+    for (let i = 0; i < this.configs.tasks(name).length; i++) {
+      const s = statuses.get(i);
+      if (s) tasks.push({ id: i, ...entry(s) });
+    }
+    return { name, connector: entry(c), tasks, type: this.type(config) };
+  }
+
+  taskStatus(name: string, task: number): TaskStatusEntry {
+    this.rawConfig(name);
+    const s = task < this.configs.tasks(name).length ? this.statuses.task(name, task) : undefined;
+    if (!s) throw new TributaryError('NOT_FOUND', `No status found for task ${name}-${task}`);
+    return { id: task, ...entry(s) };
+  }
+
+  tasks(name: string): TaskInfo[] {
+    const config = this.rawConfig(name);
+    const cls = config['connector.class'];
+    const def = cls ? this.registry.find(cls, 'source', 'sink')?.create().config() : undefined;
+    return this.configs.tasks(name).map((c, task) => ({ id: { connector: name, task }, config: def ? def.mask(c) : { ...c } }));
+  }
+}
+
+function entry(s: InstanceStatus): { state: InstanceStatus['state']; worker_id: string; trace?: string } {
+  return s.trace ? { state: s.state, worker_id: s.workerId, trace: s.trace } : { state: s.state, worker_id: s.workerId };
+}

@@ -1,0 +1,42 @@
+/**
+ * The one backoff helper: the runtime is the only place that retries (connectors throw
+ * `RetriableError` and let it). Delays start at `initialMs`, double per attempt up to `maxMs`, and
+ * carry ±20% jitter so tasks that failed together do not retry together.
+ */
+export interface BackoffOptions {
+  readonly initialMs?: number;
+  readonly maxMs?: number;
+  readonly random?: () => number;
+}
+
+export function backoffDelay(attempt: number, opts: BackoffOptions = {}): number {
+  const initial = opts.initialMs ?? 300;
+  const max = opts.maxMs ?? 60_000;
+  const base = Math.min(max, initial * 2 ** Math.max(0, Math.min(attempt, 30)));
+  const jitter = 0.8 + 0.4 * (opts.random ?? Math.random)();
+  return Math.max(0, Math.round(base * jitter));
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. Never rejects. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted || ms <= 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Races `promise` against a timeout; resolves to `onTimeout` when the time is up first. */
+export async function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: T): Promise<T> {
+  let t: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<T>((resolve) => (t = setTimeout(() => resolve(onTimeout), ms)))]);
+  } finally {
+    clearTimeout(t);
+  }
+}

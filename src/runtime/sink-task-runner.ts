@@ -1,0 +1,245 @@
+/**
+ * Runs a sink task (Kafka Connect's WorkerSinkTask): reads its share of the subscribed topics'
+ * partitions from the log as consumer group `connect-<name>`, converts and transforms each batch,
+ * `put`s it, and commits the group's offsets only after `preCommit`/`flush` made the data durable.
+ * A `RetriableError` from `put` redelivers the same batch after a backoff; anything else fails the
+ * task without committing.
+ */
+import { setMaxListeners } from 'node:events';
+import type { Log, StoredRecord } from '../log/log.js';
+import { isRetriable } from '../sdk/errors.js';
+import type { ConnectHeader, SinkRecord, TopicPartitionOffset, TopicPartitionRef } from '../sdk/records.js';
+import type { SinkTask, SinkTaskContext } from '../sdk/sink-task.js';
+import type { Clock } from '../util/clock.js';
+import { backoffDelay, sleep } from './retry.js';
+import { SinkAssignment } from './sink-assignment.js';
+import type { TaskConverters, TransformChain } from './task-plugins.js';
+import { TaskRunner, type TaskRunnerBase } from './task-runner.js';
+
+export interface SinkRunnerDeps extends TaskRunnerBase {
+  readonly task: SinkTask;
+  readonly taskConfig: Readonly<Record<string, string>>;
+  readonly log: Log;
+  readonly converters: TaskConverters;
+  readonly transforms: TransformChain<SinkRecord>;
+  readonly clock: Clock;
+  readonly group: string;
+  readonly topics: readonly string[];
+  readonly topicsRegex: RegExp | null;
+  readonly taskCount: number;
+  readonly offsetFlushIntervalMs: number;
+  readonly fetchMaxBytes: number;
+  readonly maxPollRecords: number;
+  readonly topicUsed: (topic: string) => void;
+}
+
+const POLL_WAIT_MS = 500;
+const tpKey = (t: TopicPartitionRef): string => `${t.topic}\u0000${t.partition}`;
+
+export class SinkTaskRunner extends TaskRunner {
+  private readonly assignment: SinkAssignment;
+  /** Next offset to read, per assigned partition. */
+  private readonly positions = new Map<string, number>();
+  /** Offset after the last record passed to put, per partition. */
+  private readonly current = new Map<string, TopicPartitionOffset>();
+  private readonly lastCommitted = new Map<string, number>();
+  private readonly pausedByTask = new Set<string>();
+  private commitRequested = false;
+  private lastCommitAt = 0;
+
+  constructor(private readonly deps: SinkRunnerDeps) {
+    super(deps);
+    this.assignment = new SinkAssignment(deps.log, deps.topics, deps.topicsRegex, deps.id.task, deps.taskCount);
+  }
+
+  private context(): SinkTaskContext {
+    return {
+      logger: this.deps.logger,
+      connector: this.id.connector,
+      taskId: this.id.task,
+      assignment: () => this.assignment.current(),
+      pause: (tps) => tps.forEach((t) => this.pausedByTask.add(tpKey(t))),
+      resume: (tps) => tps.forEach((t) => this.pausedByTask.delete(tpKey(t))),
+      seek: (tp, offset) => this.positions.set(tpKey(tp), offset),
+      requestCommit: () => {
+        this.commitRequested = true;
+      },
+    };
+  }
+
+  protected async initialize(): Promise<void> {
+    await this.deps.task.start(this.deps.taskConfig, this.context());
+    this.lastCommitAt = this.deps.clock.now();
+    await this.refreshAssignment(true);
+  }
+
+  private async refreshAssignment(force = false): Promise<void> {
+    const change = await this.assignment.refresh(this.deps.clock.now(), force);
+    if (!change) return;
+    if (change.removed.length > 0) {
+      await this.commit();
+      await this.deps.task.close?.(change.removed);
+      for (const tp of change.removed) {
+        this.positions.delete(tpKey(tp));
+        this.current.delete(tpKey(tp));
+        this.lastCommitted.delete(tpKey(tp));
+      }
+    }
+    if (change.added.length === 0) return;
+    const committed = await this.deps.log.fetchOffsets(this.deps.group, change.added);
+    for (const tp of change.added) {
+      const c = committed.find((x) => x.topic === tp.topic && x.partition === tp.partition);
+      const earliest = await this.deps.log.earliestOffset(tp.topic, tp.partition);
+      // auto.offset.reset=earliest: no commit, or a commit below the log start after retention.
+      const pos = c && c.offset >= earliest ? c.offset : earliest;
+      this.positions.set(tpKey(tp), pos);
+      if (c) this.lastCommitted.set(tpKey(tp), c.offset);
+    }
+    for (const t of new Set(change.added.map((tp) => tp.topic))) this.deps.topicUsed(t);
+    await this.deps.task.open?.(change.added);
+  }
+
+  protected async execute(): Promise<void> {
+    while (!this.stopping) {
+      if (!(await this.waitWhilePaused())) break;
+      await this.refreshAssignment();
+      const batch = await this.fetch();
+      if (this.stopping) break;
+      for (let i = 0; i < batch.length && !this.stopping; i += this.deps.maxPollRecords) {
+        await this.deliver(batch.slice(i, i + this.deps.maxPollRecords));
+      }
+      if (this.commitRequested || this.deps.clock.now() - this.lastCommitAt >= this.deps.offsetFlushIntervalMs) await this.commit();
+    }
+  }
+
+  /** Reads from every readable assigned partition; long-polls only when all are empty. */
+  private async fetch(): Promise<SinkRecord[]> {
+    const tps = this.assignment.current().filter((tp) => !this.pausedByTask.has(tpKey(tp)));
+    if (tps.length === 0) {
+      await sleep(POLL_WAIT_MS, this.pauseSignal.signal);
+      return [];
+    }
+    const perPartition = Math.max(64 << 10, Math.floor(this.deps.fetchMaxBytes / tps.length));
+    let results = await Promise.all(tps.map((tp) => this.read(tp, perPartition, 0)));
+    if (results.every((r) => r.length === 0) && !this.pauseSignal.signal.aborted) {
+      const first = new AbortController();
+      setMaxListeners(0, first.signal);
+      const onPause = (): void => first.abort();
+      this.pauseSignal.signal.addEventListener('abort', onPause, { once: true });
+      results = await Promise.all(
+        tps.map((tp) =>
+          this.read(tp, perPartition, POLL_WAIT_MS, first.signal).then((r) => {
+            if (r.length > 0) first.abort();
+            return r;
+          }),
+        ),
+      );
+      this.pauseSignal.signal.removeEventListener('abort', onPause);
+    }
+    return results.flat();
+  }
+
+  private async read(tp: TopicPartitionRef, maxBytes: number, maxWaitMs: number, signal?: AbortSignal): Promise<SinkRecord[]> {
+    const k = tpKey(tp);
+    const pos = this.positions.get(k)!;
+    let res;
+    try {
+      res = await this.deps.log.read(tp.topic, tp.partition, pos, { maxBytes, maxWaitMs, signal });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'OFFSET_OUT_OF_RANGE') {
+        const earliest = await this.deps.log.earliestOffset(tp.topic, tp.partition);
+        this.deps.logger.warn(`offset ${pos} of ${tp.topic}-${tp.partition} is out of range; resetting to the earliest offset ${earliest}`);
+        this.positions.set(k, earliest);
+        return [];
+      }
+      throw err;
+    }
+    // Only advance if nobody seeked meanwhile.
+    if (this.positions.get(k) === pos) this.positions.set(k, res.nextOffset);
+    return res.records.map((r) => this.toSinkRecord(tp, r));
+  }
+
+  private toSinkRecord(tp: TopicPartitionRef, r: StoredRecord): SinkRecord {
+    const { converters } = this.deps;
+    const headers: ConnectHeader[] = r.headers.map((h) => {
+      const sv = converters.header.toConnectHeader(tp.topic, h.key, h.value);
+      return { key: h.key, schema: sv.schema, value: sv.value };
+    });
+    const key = converters.key.toConnectData(tp.topic, r.key, headers);
+    const value = converters.value.toConnectData(tp.topic, r.value, headers);
+    return {
+      topic: tp.topic,
+      kafkaPartition: tp.partition,
+      kafkaOffset: r.offset,
+      keySchema: key.schema,
+      key: key.value,
+      valueSchema: value.schema,
+      value: value.value,
+      timestamp: r.timestamp,
+      timestampType: 'CreateTime',
+      headers,
+      originalTopic: tp.topic,
+      originalKafkaPartition: tp.partition,
+      originalKafkaOffset: r.offset,
+    };
+  }
+
+  /** Transforms and puts one batch; retries a retriable failure with the same batch. */
+  private async deliver(batch: SinkRecord[]): Promise<void> {
+    if (batch.length === 0) return;
+    const { transforms, task } = this.deps;
+    const records = transforms.empty ? batch : batch.map((r) => transforms.apply(r)).filter((r): r is SinkRecord => r !== null);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await task.put(records);
+        break;
+      } catch (err) {
+        if (!isRetriable(err) || this.stopping) throw err;
+        const wait = (err as { retryAfterMs?: number }).retryAfterMs ?? backoffDelay(attempt);
+        this.deps.logger.warn(`put failed, redelivering the same ${records.length} records in ${wait} ms: ${(err as Error).message}`);
+        await sleep(wait, this.stopSignal.signal);
+        if (this.stopping) throw err;
+      }
+    }
+    for (const r of batch) {
+      const k = tpKey({ topic: r.originalTopic, partition: r.originalKafkaPartition });
+      this.current.set(k, { topic: r.originalTopic, partition: r.originalKafkaPartition, offset: r.originalKafkaOffset + 1 });
+    }
+  }
+
+  /** preCommit (default: flush) then commit the group offsets that moved. */
+  private async commit(): Promise<void> {
+    this.commitRequested = false;
+    this.lastCommitAt = this.deps.clock.now();
+    const offsets = [...this.current.values()];
+    if (offsets.length === 0) return;
+    let safe: readonly TopicPartitionOffset[];
+    try {
+      if (this.deps.task.preCommit) safe = await this.deps.task.preCommit(offsets);
+      else {
+        await this.deps.task.flush?.(offsets);
+        safe = offsets;
+      }
+    } catch (err) {
+      if (!isRetriable(err)) throw err;
+      this.deps.logger.warn(`flush failed; offsets not committed this time: ${(err as Error).message}`);
+      return;
+    }
+    const moved = safe.filter((o) => this.lastCommitted.get(tpKey(o)) !== o.offset && this.positions.has(tpKey(o)));
+    if (moved.length === 0) return;
+    await this.deps.log.commitOffsets(this.deps.group, moved);
+    for (const o of moved) this.lastCommitted.set(tpKey(o), o.offset);
+  }
+
+  protected async shutdown(clean: boolean): Promise<void> {
+    try {
+      if (clean) await this.commit();
+    } finally {
+      try {
+        await this.deps.task.close?.(this.assignment.current());
+      } finally {
+        await this.deps.task.stop();
+      }
+    }
+  }
+}

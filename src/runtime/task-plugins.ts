@@ -1,0 +1,113 @@
+/**
+ * Builds a task's converters and transformation chain from its connector's config, falling back
+ * to the worker's converters (Kafka Connect's `Worker.startTask` plumbing).
+ */
+import { TributaryError } from '../errors/codes.js';
+import { ConfigError } from '../sdk/errors.js';
+import type { Converter, HeaderConverter } from '../sdk/converter.js';
+import type { ConnectRecord } from '../sdk/records.js';
+import type { Predicate, Transformation } from '../sdk/transformation.js';
+import { stripPrefix } from './connector-config.js';
+import type { PluginRegistry } from './plugins.js';
+import type { WorkerSettings } from './worker-settings.js';
+
+export interface TaskConverters {
+  readonly key: Converter;
+  readonly value: Converter;
+  readonly header: HeaderConverter;
+}
+
+export function buildConverters(registry: PluginRegistry, worker: WorkerSettings, config: Readonly<Record<string, string>>): TaskConverters {
+  const make = (which: 'key' | 'value'): Converter => {
+    const own = config[`${which}.converter`];
+    const cls = own ?? (which === 'key' ? worker.keyConverter : worker.valueConverter);
+    const p = registry.find(cls, 'converter');
+    if (!p) throw new ConfigError(`${which}.converter: class ${cls} could not be found`, { key: `${which}.converter` });
+    const c = p.create();
+    // A connector-level converter takes only the connector's settings, as in Kafka Connect.
+    const settings = own ? stripPrefix(config, `${which}.converter.`) : { ...(which === 'key' ? worker.keyConverterConfig : worker.valueConverterConfig) };
+    c.configure(settings, which === 'key');
+    return c;
+  };
+  const own = config['header.converter'];
+  const hcls = own ?? worker.headerConverter;
+  const hp = registry.find(hcls, 'header_converter');
+  if (!hp) throw new ConfigError(`header.converter: class ${hcls} could not be found`, { key: 'header.converter' });
+  const header = hp.create();
+  header.configure(own ? stripPrefix(config, 'header.converter.') : { ...worker.headerConverterConfig });
+  return { key: make('key'), value: make('value'), header };
+}
+
+interface Step<R extends ConnectRecord> {
+  readonly alias: string;
+  readonly transform: Transformation<R>;
+  readonly predicate: Predicate<R> | null;
+  readonly negate: boolean;
+}
+
+/** The configured transformations, applied in order; a step may drop the record (null). */
+export class TransformChain<R extends ConnectRecord> {
+  private constructor(
+    private readonly steps: readonly Step<R>[],
+    private readonly predicates: readonly Predicate<R>[],
+  ) {}
+
+  static build<R extends ConnectRecord>(registry: PluginRegistry, config: Readonly<Record<string, string>>): TransformChain<R> {
+    const list = (k: string): string[] => (config[k] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const predicates = new Map<string, Predicate<R>>();
+    for (const alias of list('predicates')) {
+      const prefix = `predicates.${alias}.`;
+      const cls = config[`${prefix}type`];
+      const p = cls ? registry.find(cls, 'predicate') : undefined;
+      if (!p) throw new ConfigError(`${prefix}type: ${cls ? `class ${cls} could not be found` : 'missing'}`, { key: `${prefix}type` });
+      const pred = p.create() as Predicate<R>;
+      pred.configure(stripPrefix(config, prefix));
+      predicates.set(alias, pred);
+    }
+    const steps: Step<R>[] = [];
+    for (const alias of list('transforms')) {
+      const prefix = `transforms.${alias}.`;
+      const cls = config[`${prefix}type`];
+      const p = cls ? registry.find(cls, 'transformation') : undefined;
+      if (!p) throw new ConfigError(`${prefix}type: ${cls ? `class ${cls} could not be found` : 'missing'}`, { key: `${prefix}type` });
+      const t = p.create() as Transformation<R>;
+      const props = stripPrefix(config, prefix);
+      const predAlias = props['predicate'];
+      const predicate = predAlias ? predicates.get(predAlias) : undefined;
+      if (predAlias && !predicate) throw new ConfigError(`${prefix}predicate: predicate ${predAlias} is not listed in 'predicates'`, { key: `${prefix}predicate` });
+      delete props['type'];
+      delete props['predicate'];
+      const negate = (props['negate'] ?? 'false').toLowerCase() === 'true';
+      delete props['negate'];
+      t.configure(props);
+      steps.push({ alias, transform: t, predicate: predicate ?? null, negate });
+    }
+    return new TransformChain(steps, [...predicates.values()]);
+  }
+
+  get empty(): boolean {
+    return this.steps.length === 0;
+  }
+
+  /** Applies every step; null when a step dropped the record. Throws DataError naming the step. */
+  apply(record: R): R | null {
+    let r: R = record;
+    for (const s of this.steps) {
+      if (s.predicate && s.predicate.test(r) === s.negate) continue;
+      let next: R | null;
+      try {
+        next = s.transform.apply(r);
+      } catch (err) {
+        throw new TributaryError('DATA_ERROR', `transformation ${s.alias} failed on a record of topic ${r.topic}: ${(err as Error).message}`, { cause: err });
+      }
+      if (next === null) return null;
+      r = next;
+    }
+    return r;
+  }
+
+  close(): void {
+    for (const s of this.steps) s.transform.close();
+    for (const p of this.predicates) p.close();
+  }
+}

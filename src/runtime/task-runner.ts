@@ -1,0 +1,134 @@
+/**
+ * What source and sink task runners share: the loop's life (start, pause/resume, graceful stop),
+ * status reporting and failure capture. A failed task stays FAILED, with its stack as the trace,
+ * until it is restarted.
+ */
+import type { InstanceState, TargetState } from './herder/herder.js';
+import type { TaskLogger } from '../sdk/logger.js';
+import { withTimeout } from './retry.js';
+
+export interface TaskId {
+  readonly connector: string;
+  readonly task: number;
+}
+
+export type StatusReporter = (state: InstanceState, trace?: string) => void;
+
+export interface TaskRunnerBase {
+  readonly id: TaskId;
+  readonly logger: TaskLogger;
+  readonly report: StatusReporter;
+  readonly gracefulTimeoutMs: number;
+}
+
+/** The stack (or message) of an error, as a status trace. */
+export function traceOf(err: unknown): string {
+  if (err instanceof Error) {
+    let s = err.stack ?? `${err.name}: ${err.message}`;
+    let cause = (err as { cause?: unknown }).cause;
+    for (let depth = 0; cause instanceof Error && depth < 5; depth++) {
+      s += `\nCaused by: ${cause.stack ?? cause.message}`;
+      cause = (cause as { cause?: unknown }).cause;
+    }
+    return s;
+  }
+  return String(err);
+}
+
+export abstract class TaskRunner {
+  protected target: TargetState = 'STARTED';
+  protected stopping = false;
+  /** Aborted when the task stops; each wait in the loop listens to it. */
+  protected readonly stopSignal = new AbortController();
+  /** Aborted on pause as well as stop, renewed on resume. */
+  protected pauseSignal = new AbortController();
+  private resumeWaiters: Array<() => void> = [];
+  private loop: Promise<void> = Promise.resolve();
+  private failed = false;
+
+  constructor(protected readonly base: TaskRunnerBase) {}
+
+  get id(): TaskId {
+    return this.base.id;
+  }
+
+  /** Runs the task in the background; its outcome is reported through the status reporter. */
+  start(initial: TargetState): void {
+    this.target = initial === 'PAUSED' ? 'PAUSED' : 'STARTED';
+    if (this.target === 'PAUSED') this.pauseSignal.abort();
+    this.loop = this.run();
+  }
+
+  setTargetState(state: TargetState): void {
+    if (this.stopping || this.failed || state === this.target) return;
+    this.target = state === 'PAUSED' ? 'PAUSED' : 'STARTED';
+    if (this.target === 'PAUSED') {
+      this.pauseSignal.abort();
+      this.base.report('PAUSED');
+    } else {
+      this.pauseSignal = new AbortController();
+      for (const w of this.resumeWaiters.splice(0)) w();
+      this.base.report('RUNNING');
+    }
+  }
+
+  /**
+   * Stops gracefully: interrupts the loop, lets the subclass flush and commit, and waits at most
+   * `task.shutdown.graceful.timeout.ms` for that. Resolves true when the task finished in time.
+   */
+  async stop(): Promise<boolean> {
+    if (!this.stopping) {
+      this.stopping = true;
+      this.stopSignal.abort();
+      this.pauseSignal.abort();
+      for (const w of this.resumeWaiters.splice(0)) w();
+    }
+    const finished = await withTimeout(this.loop.then(() => true), this.base.gracefulTimeoutMs, false);
+    if (!finished) this.base.logger.warn(`task ${this.id.connector}-${this.id.task} did not stop within ${this.base.gracefulTimeoutMs} ms; abandoning it`);
+    return finished;
+  }
+
+  /** Resolves when the loop has ended (stopped or failed). */
+  done(): Promise<void> {
+    return this.loop;
+  }
+
+  /** Waits while the task is paused; false when it is stopping. */
+  protected async waitWhilePaused(): Promise<boolean> {
+    while (this.target === 'PAUSED' && !this.stopping) {
+      await new Promise<void>((resolve) => this.resumeWaiters.push(resolve));
+    }
+    return !this.stopping;
+  }
+
+  private async run(): Promise<void> {
+    let initialized = false;
+    try {
+      await this.initialize();
+      initialized = true;
+      if (!this.stopping) this.base.report(this.target === 'PAUSED' ? 'PAUSED' : 'RUNNING');
+      await this.execute();
+    } catch (err) {
+      if (!this.stopping || initialized) this.fail(err);
+    }
+    try {
+      await this.shutdown(!this.failed && initialized);
+    } catch (err) {
+      if (!this.failed) this.fail(err);
+    }
+    if (!this.failed) this.base.report('UNASSIGNED');
+  }
+
+  private fail(err: unknown): void {
+    this.failed = true;
+    this.base.logger.error({ err }, `task ${this.id.connector}-${this.id.task} failed: ${(err as Error)?.message ?? String(err)}`);
+    this.base.report('FAILED', traceOf(err));
+  }
+
+  /** Starts the connector's task object (offsets, assignments). */
+  protected abstract initialize(): Promise<void>;
+  /** The loop; returns when `stopping` is set. Throwing fails the task. */
+  protected abstract execute(): Promise<void>;
+  /** Final commit (when `clean`) and the task's own stop(). */
+  protected abstract shutdown(clean: boolean): Promise<void>;
+}
