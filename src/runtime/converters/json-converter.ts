@@ -65,6 +65,7 @@ const CONFIG_DEF = new ConfigDef()
   });
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const RAW_SCHEMA = { rawMembers: new Set(['schema']) };
 const NULL_SCHEMA_AND_VALUE: SchemaAndValue = Object.freeze({ schema: null, value: null });
 
 export class JsonConverter implements Converter, HeaderConverter {
@@ -150,7 +151,7 @@ export class JsonConverter implements Converter, HeaderConverter {
     }
     let json: JsonValue;
     try {
-      json = parseJson(text);
+      json = parseJson(text, this.schemasEnabled ? RAW_SCHEMA : undefined);
     } catch (err) {
       if (err instanceof JsonSyntaxError) throw new DataError(`${SERIALIZATION_FAILED}${err.message} (topic "${topic}")`, { cause: err });
       throw err;
@@ -160,19 +161,17 @@ export class JsonConverter implements Converter, HeaderConverter {
     if (!(json instanceof JsonObject) || json.members.size !== 2 || !json.members.has('schema') || !json.members.has('payload')) {
       throw new DataError(ENVELOPE_REQUIRED_MESSAGE);
     }
-    const schema = this.connectSchemaOf(json.get('schema')!, text, topic);
+    const schema = this.connectSchemaOf(json.raw!.get('schema')!, topic);
     return { schema, value: toConnect(schema, json.get('payload'), this.options, Where.root(topic, root)) };
   }
 
-  private connectSchemaOf(node: JsonValue, text: string, topic: string): Schema | null {
-    if (!(node instanceof JsonObject)) return asConnectSchema(node, this.options, Where.root(topic, 'schema'));
-    // The schema's own text is the cache key: producers write the same schema text for every record.
-    const key = text.slice(node.start, node.end);
-    let schema = this.toConnectSchemas.get(key);
-    if (schema === undefined) {
-      schema = asConnectSchema(node, this.options, Where.root(topic, 'schema'))!;
-      this.toConnectSchemas.set(key, schema);
-    }
+  /** The schema's text is the cache key: a producer writes the same text for every record. */
+  private connectSchemaOf(text: string, topic: string): Schema | null {
+    if (text === 'null') return null;
+    const cached = this.toConnectSchemas.get(text);
+    if (cached !== undefined) return cached;
+    const schema = asConnectSchema(parseJson(text), this.options, Where.root(topic, 'schema'));
+    if (schema !== null) this.toConnectSchemas.set(text, schema);
     return schema;
   }
 }

@@ -24,12 +24,8 @@ export class JsonNumber {
 /** A JSON object: members in document order (a repeated name keeps its last value, as in Jackson). */
 export class JsonObject {
   readonly members = new Map<string, JsonValue>();
-
-  /** Offsets of the object's text in the parsed source; used as a cache key for schemas. */
-  constructor(
-    readonly start: number,
-    public end: number,
-  ) {}
+  /** The source text of members parsed raw (`ParseOptions.rawMembers`); `members` holds null for them. */
+  raw: Map<string, string> | undefined;
 
   get(name: string): JsonValue | undefined {
     return this.members.get(name);
@@ -41,6 +37,11 @@ export type JsonValue = null | boolean | string | JsonNumber | JsonValue[] | Jso
 export interface ParseOptions {
   /** Accept raw control characters inside strings (Kafka's header format does not escape them). */
   readonly allowControlChars?: boolean;
+  /**
+   * Members of the root object to check but not build, kept as source text in `JsonObject.raw`:
+   * the converter looks an envelope's schema up in its cache by text before parsing it.
+   */
+  readonly rawMembers?: ReadonlySet<string>;
 }
 
 /** Jackson's default `StreamReadConstraints.maxNestingDepth`. */
@@ -58,7 +59,7 @@ export class JsonSyntaxError extends Error {
 
 /** Parses one JSON document; throws JsonSyntaxError. Whitespace-only text is an error too. */
 export function parseJson(text: string, options: ParseOptions = {}): JsonValue {
-  const p = new Parser(text, options.allowControlChars === true);
+  const p = new Parser(text, options.allowControlChars === true, options.rawMembers);
   p.skipWs();
   if (p.pos >= text.length) throw new JsonSyntaxError('No content to map due to end-of-input', p.pos);
   const v = p.value(0);
@@ -87,6 +88,7 @@ class Parser {
   constructor(
     private readonly s: string,
     private readonly lenient: boolean,
+    private readonly rawMembers: ReadonlySet<string> | undefined,
   ) {}
 
   skipWs(): void {
@@ -142,11 +144,11 @@ class Parser {
 
   private object(depth: number): JsonObject {
     if (depth > MAX_DEPTH) throw new JsonSyntaxError(`Document nesting depth exceeds the maximum allowed (${MAX_DEPTH})`, this.pos);
-    const obj = new JsonObject(this.pos, this.pos);
+    const obj = new JsonObject();
     this.pos++;
     this.skipWs();
     if (this.s.charCodeAt(this.pos) === 0x7d) {
-      obj.end = ++this.pos;
+      this.pos++;
       return obj;
     }
     for (;;) {
@@ -156,18 +158,59 @@ class Parser {
       if (this.s.charCodeAt(this.pos) !== 0x3a) throw this.unexpected("(expected ':' after a field name)");
       this.pos++;
       this.skipWs();
-      obj.members.set(name, this.value(depth)); // a repeated name keeps its first position, as in Jackson
+      if (depth === 1 && this.rawMembers?.has(name)) {
+        const start = this.pos;
+        this.skip(depth);
+        (obj.raw ??= new Map()).set(name, this.s.slice(start, this.pos));
+        obj.members.set(name, null);
+      } else {
+        obj.members.set(name, this.value(depth)); // a repeated name keeps its first position, as in Jackson
+      }
       this.skipWs();
       const c = this.s.charCodeAt(this.pos);
       this.pos++;
-      if (c === 0x7d) {
-        obj.end = this.pos;
-        return obj;
-      }
+      if (c === 0x7d) return obj;
       if (c !== 0x2c) {
         this.pos--;
         throw this.unexpected("(expected ',' or '}')");
       }
+      this.skipWs();
+    }
+  }
+
+  /** Checks one value's syntax, as `value` does, without building objects and arrays. */
+  private skip(depth: number): void {
+    const open = this.s.charCodeAt(this.pos);
+    if (open !== 0x7b && open !== 0x5b) {
+      this.value(depth);
+      return;
+    }
+    if (depth + 1 > MAX_DEPTH) throw new JsonSyntaxError(`Document nesting depth exceeds the maximum allowed (${MAX_DEPTH})`, this.pos);
+    const close = open === 0x7b ? 0x7d : 0x5d;
+    this.pos++;
+    this.skipWs();
+    if (this.s.charCodeAt(this.pos) === close) {
+      this.pos++;
+      return;
+    }
+    for (;;) {
+      if (open === 0x7b) {
+        if (this.s.charCodeAt(this.pos) !== 0x22) throw this.unexpected('(expected a field name in double quotes)');
+        this.string();
+        this.skipWs();
+        if (this.s.charCodeAt(this.pos) !== 0x3a) throw this.unexpected("(expected ':' after a field name)");
+        this.pos++;
+        this.skipWs();
+      }
+      this.skip(depth + 1);
+      this.skipWs();
+      const c = this.s.charCodeAt(this.pos);
+      if (c === close) {
+        this.pos++;
+        return;
+      }
+      if (c !== 0x2c) throw this.unexpected(open === 0x7b ? "(expected ',' or '}')" : "(expected ',' or ']')");
+      this.pos++;
       this.skipWs();
     }
   }

@@ -1,0 +1,104 @@
+/**
+ * Sink delivery contract: a RetriableError from put() redelivers the same batch; offsets are
+ * committed only after flush() returned; any other error fails the task without a commit.
+ */
+import { describe, expect, it } from 'vitest';
+import { StringConverter } from '../../src/runtime/converters/string-converter.js';
+import { SimpleHeaderConverter } from '../../src/runtime/converters/simple-header-converter.js';
+import type { InstanceState } from '../../src/runtime/herder/herder.js';
+import { PluginRegistry } from '../../src/runtime/plugins.js';
+import { SinkTaskRunner } from '../../src/runtime/sink-task-runner.js';
+import { TransformChain } from '../../src/runtime/task-plugins.js';
+import { RetriableError } from '../../src/sdk/errors.js';
+import type { SinkRecord } from '../../src/sdk/records.js';
+import type { SinkTask } from '../../src/sdk/sink-task.js';
+import { systemClock } from '../../src/util/clock.js';
+import type { EmbeddedLog } from '../../src/log/embedded/embedded-log.js';
+import { useLogHarness } from '../support/log.js';
+
+const h = useLogHarness();
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+async function until(cond: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function runner(log: EmbeddedLog, task: SinkTask, states: InstanceState[]): SinkTaskRunner {
+  const key = new StringConverter();
+  key.configure({}, true);
+  const value = new StringConverter();
+  value.configure({}, false);
+  return new SinkTaskRunner({
+    id: { connector: 's', task: 0 }, logger: quiet, report: (s) => states.push(s), gracefulTimeoutMs: 5000,
+    task, taskConfig: {}, log, clock: systemClock, converters: { key, value, header: new SimpleHeaderConverter() },
+    transforms: TransformChain.build<SinkRecord>(new PluginRegistry(), {}), group: 'connect-s', topics: ['t'], topicsRegex: null,
+    taskCount: 1, offsetFlushIntervalMs: 0, fetchMaxBytes: 1 << 20, maxPollRecords: 500, topicUsed: () => {},
+  });
+}
+
+async function logWithRecords(n: number): Promise<EmbeddedLog> {
+  const log = await h.open(await h.tempDir());
+  await log.createTopic('t');
+  await log.append('t', 0, Array.from({ length: n }, (_, i) => ({ key: null, value: Buffer.from(`r${i}`) })));
+  return log;
+}
+
+describe('SinkTaskRunner', () => {
+  it('redelivers the same batch after a RetriableError and commits only what flush made durable', async () => {
+    const log = await logWithRecords(3);
+    const puts: string[][] = [];
+    const durable: string[] = [];
+    let pending: string[] = [];
+    let failures = 2;
+    const task: SinkTask = {
+      version: () => 't',
+      start() {},
+      put(records) {
+        puts.push(records.map((r) => String(r.value)));
+        if (records.length > 0 && failures-- > 0) throw new RetriableError('not now', { retryAfterMs: 1 });
+        pending.push(...records.map((r) => String(r.value)));
+      },
+      flush() {
+        durable.push(...pending);
+        pending = [];
+      },
+      stop() {},
+    };
+    const states: InstanceState[] = [];
+    const r = runner(log, task, states);
+    r.start('STARTED');
+    await until(async () => (await log.fetchOffsets('connect-s')).length > 0, 'a commit');
+    expect(puts.slice(0, 3)).toEqual([['r0', 'r1', 'r2'], ['r0', 'r1', 'r2'], ['r0', 'r1', 'r2']]);
+    expect(durable).toEqual(['r0', 'r1', 'r2']);
+    expect(await log.fetchOffsets('connect-s')).toEqual([{ topic: 't', partition: 0, offset: 3, metadata: null }]);
+    await r.stop();
+    expect(states).toEqual(['RUNNING', 'UNASSIGNED']);
+  });
+
+  it('fails the task on a non-retriable put error and commits nothing', async () => {
+    const log = await logWithRecords(2);
+    let flushed = 0;
+    const task: SinkTask = {
+      version: () => 't',
+      start() {},
+      put(records) {
+        if (records.length > 0) throw new Error('disk on fire');
+      },
+      flush() {
+        flushed++;
+      },
+      stop() {},
+    };
+    const states: InstanceState[] = [];
+    const r = runner(log, task, states);
+    r.start('STARTED');
+    await r.done();
+    expect(states).toEqual(['RUNNING', 'FAILED']);
+    expect(flushed).toBe(0);
+    expect(await log.fetchOffsets('connect-s')).toEqual([]);
+  });
+});
