@@ -20,18 +20,24 @@
  *    returns false (backpressure), and one fdatasync at the end. Timed from opening the input to the
  *    end of the sync; the output is verified the same way.
  *
- * Order: baseline, pipeline, baseline again (the same page-cache conditions: the input was just
- * written and is cached for all three). The ratio uses the faster baseline pass, so it is the
- * conservative figure.
+ * Order: baseline, then BENCH_PIPELINE_RUNS (default 1) times pipeline + baseline, so every pipeline
+ * run sits between two baseline passes under the same page-cache conditions (the input was just
+ * written and stays cached). The pipeline figure is the median of its runs; the baseline figure is
+ * its fastest pass, so the ratio is the conservative one. Each line also shows the process's CPU
+ * time over the same span (all threads), a figure much less sensitive than wall time to other load
+ * on the machine.
  *
  * Config of the pipeline (printed): `offset.flush.interval.ms` (BENCH_PIPELINE_FLUSH_MS, default
  * 1000) is also how often the sink's buffered tail is written and fsynced, so it bounds how long the
  * last lines wait; everything else is the worker's default (producer.buffer.memory 32 MiB,
  * consumer.max.poll.records 500, fetch.max.bytes 50 MiB, batch.size 2000).
  *
+ * BENCH_PIPELINE_ONLY=1 runs the pipeline alone (for `node --cpu-prof`), without a RESULT line.
+ *
  * Last line: `RESULT pipeline lines_per_s=<n> baseline_lines_per_s=<n> ratio=<x>` (target ≥ 0.3).
  */
 import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
 import * as fs from 'node:fs';
 import { mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
 import * as os from 'node:os';
@@ -39,6 +45,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StandaloneApp } from '../src/cli/standalone-app.js';
 import { packageVersion } from '../src/cli/version.js';
+import type { ConnectorFile } from '../src/config/connector-file.js';
 import { loadWorkerConfig } from '../src/config/worker-config.js';
 
 const MiB = 1024 * 1024;
@@ -53,9 +60,12 @@ function envNumber(name: string, fallback: number, min: number): number {
 
 const LINES = Math.floor(envNumber('BENCH_PIPELINE_LINES', 1_000_000, 1));
 const FLUSH_MS = Math.floor(envNumber('BENCH_PIPELINE_FLUSH_MS', 1000, 1));
+const RUNS = Math.floor(envNumber('BENCH_PIPELINE_RUNS', 1, 1));
 const POLL_MS = envNumber('BENCH_PIPELINE_POLL_MS', 5, 1);
 /** Give up when the output stops growing for this long (a broken pipeline must not hang the bench). */
 const STALL_MS = envNumber('BENCH_PIPELINE_STALL_MS', 30_000, 100);
+/** Profiling aid: run only the pipeline (no baseline passes, no RESULT line). */
+const PIPELINE_ONLY = process.env['BENCH_PIPELINE_ONLY'] === '1';
 const TOPIC = 'lines';
 
 /** The repository root: the nearest directory above this file holding package.json (works from dist/ or bench/). */
@@ -98,15 +108,31 @@ function rng(seed: number): () => number {
   };
 }
 
+const WORD_BYTES = WORDS.map((w) => Buffer.byteLength(w));
+const EXTRA_BYTES = EXTRA.map((w) => Buffer.byteLength(w));
+
 function makeLine(i: number, next: () => number): string {
   const target = 160 + (next() % 81);
   let s = `${String(i).padStart(7, '0')} 2024-05-01T12:${String((i >> 6) % 60).padStart(2, '0')}:00Z ${LEVELS[next() % 4]} `;
-  while (Buffer.byteLength(s) < target) {
-    s += WORDS[next() % WORDS.length]!;
-    s += next() % 23 === 0 ? EXTRA[next() % EXTRA.length]! : ' ';
+  let bytes = s.length; // ASCII so far
+  while (bytes < target) {
+    const w = next() % WORDS.length;
+    s += WORDS[w]!;
+    bytes += WORD_BYTES[w]!;
+    if (next() % 23 === 0) {
+      const e = next() % EXTRA.length;
+      s += EXTRA[e]!;
+      bytes += EXTRA_BYTES[e]!;
+    } else {
+      s += ' ';
+      bytes++;
+    }
   }
   // Cut to the target length on a character boundary (lines stay valid UTF-8).
-  while (Buffer.byteLength(s) > target) s = s.slice(0, -1);
+  while (bytes > target) {
+    bytes -= Buffer.byteLength(s[s.length - 1]!);
+    s = s.slice(0, -1);
+  }
   return s;
 }
 
@@ -163,12 +189,23 @@ async function verify(expected: string, actual: string): Promise<number> {
 // ---------------------------------------------------------------------------------------------------
 // Baseline: Node streams, line by line, backpressure honoured, one fdatasync at the end.
 
-async function baselineCopy(input: string, output: string): Promise<number> {
+interface Timed {
+  readonly seconds: number;
+  /** CPU time of the whole process (all threads: main, libuv pool, GC helpers) over the same span. */
+  readonly cpuSeconds: number;
+}
+
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(start);
+  return (u.user + u.system) / 1e6;
+}
+
+async function baselineCopy(input: string, output: string): Promise<Timed> {
   const t0 = now();
+  const c0 = process.cpuUsage();
   const rs = fs.createReadStream(input, { highWaterMark: 64 * 1024 });
   const ws = fs.createWriteStream(output, { flags: 'wx' });
   const opened = new Promise<number>((res, rej) => ws.once('open', res).once('error', rej));
-  const drain = (): Promise<void> => new Promise((res, rej) => ws.once('drain', res).once('error', rej));
   let rest: Buffer | null = null;
   for await (const chunk of rs as AsyncIterable<Buffer>) {
     const buf: Buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
@@ -176,7 +213,7 @@ async function baselineCopy(input: string, output: string): Promise<number> {
     for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
       const line = buf.toString('utf8', start, nl);
       start = nl + 1;
-      if (!ws.write(`${line}\n`)) await drain();
+      if (!ws.write(`${line}\n`)) await once(ws, 'drain'); // rejects on 'error'
     }
     rest = start < buf.length ? buf.subarray(start) : null;
   }
@@ -184,15 +221,16 @@ async function baselineCopy(input: string, output: string): Promise<number> {
   const fd = await opened;
   await new Promise<void>((res, rej) => ws.write('', (err) => (err ? rej(err) : res())));
   await new Promise<void>((res, rej) => fs.fdatasync(fd, (err) => (err ? rej(err) : res())));
+  const seconds = now() - t0;
+  const cpuSeconds = cpuSince(c0);
   await new Promise<void>((res, rej) => ws.end((err?: Error | null) => (err ? rej(err) : res())));
-  return now() - t0;
+  return { seconds, cpuSeconds };
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Pipeline: StandaloneApp with a FileStreamSource and a FileStreamSink connector.
 
-interface PipelineResult {
-  readonly seconds: number;
+interface PipelineResult extends Timed {
   readonly startSeconds: number;
   readonly firstByteSeconds: number;
   readonly stopSeconds: number;
@@ -211,7 +249,7 @@ async function runPipeline(dir: string, input: string, output: string, inputByte
     ],
   });
   if (config.get('log.flush') !== 'fsync') throw new Error('the bench expects the default log.flush=fsync');
-  const connectors = [
+  const connectors: ConnectorFile[] = [
     { name: 'bench-source', config: { name: 'bench-source', 'connector.class': 'FileStreamSource', 'tasks.max': '1', file: input, topic: TOPIC } },
     { name: 'bench-sink', config: { name: 'bench-sink', 'connector.class': 'FileStreamSink', 'tasks.max': '1', file: output, topics: TOPIC } },
   ];
@@ -219,6 +257,7 @@ async function runPipeline(dir: string, input: string, output: string, inputByte
   let stopped = false;
   try {
     const t0 = now();
+    const c0 = process.cpuUsage();
     await app.start();
     const startSeconds = now() - t0;
     let size = 0;
@@ -242,11 +281,12 @@ async function runPipeline(dir: string, input: string, output: string, inputByte
       }
     }
     const seconds = now() - t0;
+    const cpuSeconds = cpuSince(c0);
     if (size !== inputBytes) throw new Error(`the output has ${size} bytes, the input ${inputBytes}`);
     const s0 = now();
     await app.stop();
     stopped = true;
-    return { seconds, startSeconds, firstByteSeconds, stopSeconds: now() - s0 };
+    return { seconds, cpuSeconds, startSeconds, firstByteSeconds, stopSeconds: now() - s0 };
   } finally {
     if (!stopped) await app.stop().catch(() => {});
   }
@@ -256,6 +296,12 @@ async function runPipeline(dir: string, input: string, output: string, inputByte
 // Reporting
 
 const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
 
 function machine(dir: string): string[] {
   const cpus = os.cpus();
@@ -295,31 +341,46 @@ async function main(): Promise<void> {
     const baseSecs: number[] = [];
     const baseline = async (k: number): Promise<void> => {
       const out = join(root, `baseline-${k}.txt`);
-      const secs = await baselineCopy(input, out);
+      const t = await baselineCopy(input, out);
       const lines = await verify(input, out);
       if (lines !== LINES) throw new Error(`baseline copied ${lines} lines, expected ${LINES}`);
-      baseSecs.push(secs);
-      console.log(`baseline pass ${k}             ${fmtInt(lines / secs).padStart(10)} lines/s ${(inputBytes / MiB / secs).toFixed(1).padStart(7)} MiB/s  (${secs.toFixed(2)} s)`);
+      baseSecs.push(t.seconds);
+      console.log(
+        `baseline pass ${k}             ${fmtInt(lines / t.seconds).padStart(10)} lines/s ${(inputBytes / MiB / t.seconds).toFixed(1).padStart(7)} MiB/s  ` +
+          `(${t.seconds.toFixed(2)} s; process CPU ${t.cpuSeconds.toFixed(2)} s)`,
+      );
       await rm(out, { force: true });
     };
+    const pipeSecs: number[] = [];
+    const pipeline = async (k: number): Promise<void> => {
+      const output = join(root, 'output.txt');
+      const p = await runPipeline(join(root, `run-${k}`), input, output, inputBytes);
+      const lines = await verify(input, output);
+      if (lines !== LINES) throw new Error(`the pipeline delivered ${lines} lines, expected ${LINES}`);
+      pipeSecs.push(p.seconds);
+      console.log(
+        `pipeline run ${k}              ${fmtInt(lines / p.seconds).padStart(10)} lines/s ${(inputBytes / MiB / p.seconds).toFixed(1).padStart(7)} MiB/s  ` +
+          `(${p.seconds.toFixed(2)} s; process CPU ${p.cpuSeconds.toFixed(2)} s; start ${(p.startSeconds * 1000).toFixed(0)} ms, ` +
+          `first output byte at ${(p.firstByteSeconds * 1000).toFixed(0)} ms; graceful stop afterwards ${(p.stopSeconds * 1000).toFixed(0)} ms, not timed)`,
+      );
+      await rm(join(root, `run-${k}`), { recursive: true, force: true });
+      await rm(output, { force: true });
+    };
 
-    await baseline(1);
-    const output = join(root, 'output.txt');
-    const p = await runPipeline(root, input, output, inputBytes);
-    const lines = await verify(input, output);
-    if (lines !== LINES) throw new Error(`the pipeline delivered ${lines} lines, expected ${LINES}`);
-    console.log(
-      `pipeline                     ${fmtInt(lines / p.seconds).padStart(10)} lines/s ${(inputBytes / MiB / p.seconds).toFixed(1).padStart(7)} MiB/s  ` +
-        `(${p.seconds.toFixed(2)} s: start ${(p.startSeconds * 1000).toFixed(0)} ms, first output byte at ${(p.firstByteSeconds * 1000).toFixed(0)} ms; ` +
-        `graceful stop afterwards ${(p.stopSeconds * 1000).toFixed(0)} ms, not timed)`,
-    );
-    await rm(join(root, 'data'), { recursive: true, force: true });
-    await rm(output, { force: true });
-    await baseline(2);
+    // baseline, then (pipeline, baseline) RUNS times: each pipeline run sits between two baseline passes.
+    if (!PIPELINE_ONLY) await baseline(1);
+    for (let k = 1; k <= RUNS; k++) {
+      await pipeline(k);
+      if (!PIPELINE_ONLY) await baseline(k + 1);
+    }
+    if (PIPELINE_ONLY) return;
 
-    const pipelineRate = LINES / p.seconds;
+    const pipelineRate = LINES / median(pipeSecs);
     const baselineRate = LINES / Math.min(...baseSecs);
-    console.log(`  ratio uses the faster baseline pass; both passes and the pipeline verified byte for byte (${fmtInt(LINES)} lines each)`);
+    console.log(
+      `  pipeline: median of ${RUNS} run(s); baseline: the fastest of ${baseSecs.length} passes (conservative); ` +
+        `every pass verified byte for byte (${fmtInt(LINES)} lines each)`,
+    );
     console.log(`RESULT pipeline lines_per_s=${Math.round(pipelineRate)} baseline_lines_per_s=${Math.round(baselineRate)} ratio=${(pipelineRate / baselineRate).toFixed(2)}`);
   } finally {
     await rm(root, { recursive: true, force: true });

@@ -26,11 +26,11 @@ export interface ResumePoint {
   readonly inode?: string;
 }
 
-/** A line and the source offset that resumes just after it. */
-export interface OffsetLine {
-  readonly text: string;
-  readonly offset: OffsetMap | null;
-}
+/**
+ * Makes the caller's item for a line and the source offset that resumes just after it (null when
+ * offsets are not tracked): sources hand lines out through it, without an object of their own per line.
+ */
+export type LineMaker<T> = (text: string, offset: OffsetMap | null) => T;
 
 export interface FileFollowerOptions {
   /** Bytes asked for per read. */
@@ -58,23 +58,25 @@ export class FileFollower {
     this.splitter = new LineSplitter(0, false, Math.max(2 * options.readChunkBytes, 64));
   }
 
-  /** Up to `max` complete lines available now; `[]` when there is nothing new. Never waits. */
-  async read(max: number): Promise<OffsetLine[]> {
-    const out: OffsetLine[] = [];
+  /** Up to `max` complete lines available now, made by `make`; `[]` when there is nothing new. Never waits. */
+  async read<T>(max: number, make: LineMaker<T>): Promise<T[]> {
+    const out: T[] = [];
     if (this.fd === null && !(await this.openPath(this.resume))) return out;
     while (out.length < max) {
-      if (this.take(out, 'more')) continue;
+      // Every complete line buffered, before reading more.
+      while (out.length < max && this.take(out, 'more', make));
+      if (out.length >= max) break;
       if ((await this.readChunk()) > 0) continue;
       // The descriptor is at its end.
       if (this.finishing) {
-        if (this.take(out, 'final')) continue;
+        if (this.take(out, 'final', make)) continue;
         await this.closeFd();
         if (!(await this.openPath(null))) break;
         continue;
       }
       const change = await this.check();
       if (change === 'none') {
-        if (this.take(out, 'eof')) continue;
+        if (this.take(out, 'eof', make)) continue;
         break;
       }
       // After a rotation or deletion the loop reads once more: writes that raced the check are kept.
@@ -90,10 +92,10 @@ export class FileFollower {
   }
 
   /** Moves one line into `out`; false when none is complete. */
-  private take(out: OffsetLine[], input: InputState): boolean {
-    const line = this.splitter.next(input);
-    if (line === null) return false;
-    out.push({ text: line.text, offset: { [POSITION_FIELD]: line.end, [INODE_FIELD]: this.inode } });
+  private take<T>(out: T[], input: InputState, make: LineMaker<T>): boolean {
+    const text = this.splitter.nextText(input);
+    if (text === null) return false;
+    out.push(make(text, { [POSITION_FIELD]: this.splitter.position, [INODE_FIELD]: this.inode }));
     return true;
   }
 

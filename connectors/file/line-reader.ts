@@ -49,8 +49,10 @@ class ByteFinder {
     const end = pos + (tail - head);
     const from = Math.max(pos, this.scannedTo);
     if (from < end) {
-      const i = buf.subarray(head + (from - pos), tail).indexOf(this.byte);
-      if (i !== -1) return (this.at = from + i);
+      // indexOf on the whole buffer, not a subarray (no view allocated per line); a hit past `tail`
+      // is stale bytes beyond the data, i.e. a miss.
+      const i = buf.indexOf(this.byte, head + (from - pos));
+      if (i !== -1 && i < tail) return (this.at = pos + (i - head));
     }
     this.at = -1;
     this.scannedTo = end;
@@ -132,14 +134,24 @@ export class LineSplitter {
 
   /** The next complete line, or null when the buffered bytes hold none (see InputState). */
   next(input: InputState): Line | null {
+    const text = this.nextText(input);
+    return text === null ? null : { text, end: this.pos };
+  }
+
+  /**
+   * The next complete line's text, or null when the buffered bytes hold none (see InputState);
+   * `position` is then the byte just after its terminator. As `next`, without a `Line` per line.
+   */
+  nextText(input: InputState): string | null {
     if (this.skipLF && this.head < this.tail) {
       this.skipLF = false;
       if (this.buf[this.head] === LF) this.consume(1);
     }
     if (this.head === this.tail) return null;
     const lf = this.lf.find(this.buf, this.head, this.tail, this.pos);
-    // A CR after the first LF cannot end this line: look for one only before it.
-    const cr = this.cr.find(this.buf, this.head, lf === -1 ? this.tail : this.head + (lf - this.pos), this.pos);
+    // Only a CR before the first LF can end this line. The search runs to the end of the data (not
+    // to the LF) so that a chunk without any CR is scanned once, not once per line.
+    const cr = this.cr.find(this.buf, this.head, this.tail, this.pos);
     if (cr !== -1 && (lf === -1 || cr < lf)) {
       const after = this.head + (cr - this.pos) + 1;
       if (after < this.tail) return this.take(cr, this.buf[after] === LF ? 2 : 1);
@@ -153,11 +165,11 @@ export class LineSplitter {
   }
 
   /** Returns the bytes up to stream position `at` as a line and consumes its `terminator` bytes too. */
-  private take(at: number, terminator: number): Line {
+  private take(at: number, terminator: number): string {
     const length = at - this.pos;
     const text = this.buf.toString('utf8', this.head, this.head + length);
     this.consume(length + terminator);
-    return { text, end: this.pos };
+    return text;
   }
 
   private consume(n: number): void {

@@ -5,7 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import { ConnectError } from '../../src/sdk/index.js';
-import type { OffsetLine } from './file-follower.js';
+import type { LineMaker } from './file-follower.js';
 import { LineSplitter } from './line-reader.js';
 
 export class StreamLineSource {
@@ -31,13 +31,13 @@ export class StreamLineSource {
     stream.on('data', this.onData).on('end', this.onEnd).on('error', this.onError);
   }
 
-  /** Up to `max` complete lines available now; `[]` when there is nothing new. Never waits. */
-  async read(max: number): Promise<OffsetLine[]> {
+  /** Up to `max` complete lines available now, made by `make`; `[]` when there is nothing new. Never waits. */
+  async read<T>(max: number, make: LineMaker<T>): Promise<T[]> {
     if (this.error) throw new ConnectError(`Error reading standard input: ${this.error.message}`, { cause: this.error });
-    const out: OffsetLine[] = [];
+    const out: T[] = [];
     // Positions mean nothing here, so a trailing '\r' may end its line at once ('eof').
-    for (let line; out.length < max && (line = this.splitter.next(this.ended ? 'final' : 'eof')); ) {
-      out.push({ text: line.text, offset: null });
+    for (let text; out.length < max && (text = this.splitter.nextText(this.ended ? 'final' : 'eof')) !== null; ) {
+      out.push(make(text, null));
     }
     if (this.stream.isPaused() && !this.ended && this.splitter.buffered <= this.maxBufferedBytes >>> 1) this.stream.resume();
     return out;

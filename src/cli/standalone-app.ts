@@ -7,7 +7,9 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { WorkerConfig } from '../config/worker-config.js';
 import type { ConnectorFile } from '../config/connector-file.js';
+import { TributaryError } from '../errors/codes.js';
 import { EmbeddedLog } from '../log/embedded/embedded-log.js';
+import { invalidConfigMessage } from '../runtime/connector-config.js';
 import { createRestServer, type RestServer } from '../rest/rest-server.js';
 import { builtinRegistry } from '../runtime/builtin-plugins.js';
 import { StandaloneHerder } from '../runtime/herder/standalone-herder.js';
@@ -19,9 +21,12 @@ import { systemClock } from '../util/clock.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** A connector file's content and where it came from (for error messages). */
+export type SourcedConnectorFile = ConnectorFile & { readonly path?: string };
+
 export interface StandaloneOptions {
   readonly config: WorkerConfig;
-  readonly connectors: readonly ConnectorFile[];
+  readonly connectors: readonly SourcedConnectorFile[];
   readonly version: string;
   /** Where log lines go; default stdout. */
   readonly logDestination?: NodeJS.WritableStream;
@@ -90,7 +95,24 @@ export class StandaloneApp {
     this.herder = new StandaloneHerder({ log: this.log, registry, settings, clock: systemClock, logger: (n) => this.loggers.logger(n) });
     const listener = cfg.listener;
     this.rest = createRestServer({ herder: this.herder, loggers: this.loggers, host: listener.host, port: listener.port, version: this.opts.version });
-    this.address = await this.rest.listen();
+    // Every connector file is validated before anything is stored, so a bad file changes nothing.
+    for (const file of this.opts.connectors) {
+      const infos = await this.herder.validateConnectorConfig({ ...file.config });
+      if (infos.error_count > 0) {
+        const where = file.path ? `${file.path} (connector ${file.name})` : `connector ${file.name}`;
+        throw new TributaryError('CONFIG_INVALID', `${where}: ${invalidConfigMessage(infos).split('\n').slice(0, -1).join('; ')}`);
+      }
+    }
+    try {
+      this.address = await this.rest.listen();
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') {
+        const how = cfg.get('listeners') ? `listeners=${cfg.get('listeners')}` : 'rest.host/rest.port';
+        throw new TributaryError('UNAVAILABLE', `cannot listen on ${listener.host}:${listener.port} (${how}): ${e.code === 'EADDRINUSE' ? 'the address is already in use' : e.message}`, { cause: err });
+      }
+      throw err;
+    }
     const advertisedHost = cfg.get('rest.advertised.host.name') ?? (['0.0.0.0', '::', ''].includes(listener.host) ? hostname() : listener.host);
     settings.workerId = `${advertisedHost}:${cfg.get('rest.advertised.port') ?? this.address.port}`;
     await this.herder.start();

@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { loadConnectorFile, type ConnectorFile } from '../config/connector-file.js';
 import { loadWorkerConfig } from '../config/worker-config.js';
 import type { CommandContext } from './command-context.js';
-import { StandaloneApp } from './standalone-app.js';
+import { StandaloneApp, type SourcedConnectorFile } from './standalone-app.js';
 import { packageVersion } from './version.js';
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -37,8 +37,8 @@ export function standaloneCommand(ctx: CommandContext): Command {
         connectorPaths = files.slice(1);
       }
       const config = loadWorkerConfig({ file: workerFile, env: process.env, overrides: opts.set ?? [] });
-      const connectors: ConnectorFile[] = [];
-      for (const p of connectorPaths) connectors.push(await loadConnectorFile(p));
+      const connectors: SourcedConnectorFile[] = [];
+      for (const p of connectorPaths) connectors.push({ ...(await loadConnectorFile(p)), path: p });
       const names = new Set<string>();
       for (const c of connectors) {
         if (names.has(c.name)) throw new Error(`connector ${c.name} is defined by more than one file`);

@@ -40,15 +40,14 @@ function nonEmptyName(name: string, v: unknown): void {
   if (typeof v !== 'string' || v.trim() === '') throw new TributaryError('CONFIG_INVALID', `Invalid value ${String(v)} for configuration ${name}: connector name must not be empty`);
 }
 
-const SINK_GROUP = 'Sink';
-
+/** Groups, orders and importances as Kafka Connect's `SinkConnectorConfig` declares them. */
 function sinkKeys(): ConfigDef {
   return new ConfigDef()
-    .define({ name: 'topics', type: 'LIST', default: '', importance: 'HIGH', group: SINK_GROUP, orderInGroup: 1, documentation: 'Topics to consume (comma-separated). Exactly one of topics and topics.regex.' })
-    .define({ name: 'topics.regex', type: 'STRING', default: '', importance: 'HIGH', group: SINK_GROUP, orderInGroup: 2, documentation: 'Regular expression selecting the topics to consume.' })
+    .define({ name: 'topics', type: 'LIST', default: '', importance: 'HIGH', group: COMMON, orderInGroup: 4, documentation: 'Topics to consume (comma-separated). Exactly one of topics and topics.regex.' })
+    .define({ name: 'topics.regex', type: 'STRING', default: '', importance: 'HIGH', group: COMMON, orderInGroup: 4, documentation: 'Regular expression selecting the topics to consume.' })
     .define({ name: 'errors.deadletterqueue.topic.name', type: 'STRING', default: '', importance: 'MEDIUM', group: ERRORS, orderInGroup: 6, documentation: 'Topic that receives records this sink cannot process.' })
-    .define({ name: 'errors.deadletterqueue.topic.replication.factor', type: 'SHORT', default: 3, importance: 'LOW', group: ERRORS, orderInGroup: 7, documentation: 'Replication factor of the dead letter queue topic (ignored by the embedded log).' })
-    .define({ name: 'errors.deadletterqueue.context.headers.enable', type: 'BOOLEAN', default: false, importance: 'LOW', group: ERRORS, orderInGroup: 8, documentation: 'Add __connect.errors.* headers to dead-lettered records.' });
+    .define({ name: 'errors.deadletterqueue.topic.replication.factor', type: 'SHORT', default: 3, importance: 'MEDIUM', group: ERRORS, orderInGroup: 7, documentation: 'Replication factor of the dead letter queue topic (ignored by the embedded log).' })
+    .define({ name: 'errors.deadletterqueue.context.headers.enable', type: 'BOOLEAN', default: false, importance: 'MEDIUM', group: ERRORS, orderInGroup: 8, documentation: 'Add __connect.errors.* headers to dead-lettered records.' });
 }
 
 /** The common keys for a connector type (sources and sinks differ by the sink keys). */
@@ -123,8 +122,8 @@ export async function validateConnector(registry: PluginRegistry, config: Connec
   for (const which of ['key', 'value', 'header'] as const) {
     const cls = config[`${which}.converter`];
     if (!cls) continue;
-    const p = registry.find(cls, which === 'header' ? 'header_converter' : 'converter');
-    if (!p) addError(`${which}.converter`, `Invalid value ${cls} for configuration ${which}.converter: Class ${cls} could not be found.`);
+    const p = which === 'header' ? registry.find(cls, 'header_converter', 'converter') : registry.find(cls, 'converter');
+    if (!p || (which === 'header' && typeof (p.create() as { toConnectHeader?: unknown }).toConnectHeader !== 'function')) addError(`${which}.converter`, `Invalid value ${cls} for configuration ${which}.converter: Class ${cls} could not be found.`);
   }
   if (type === 'sink') checkSinkTopics(config, addError);
   for (const kind of ['transforms', 'predicates'] as const) {

@@ -34,6 +34,16 @@ export interface SinkRunnerDeps extends TaskRunnerBase {
 }
 
 const POLL_WAIT_MS = 500;
+/** The shortest long poll: a commit due now must not turn the loop into a spin. */
+const MIN_POLL_WAIT_MS = 10;
+/**
+ * Bytes read from one partition at a time (Kafka's `max.partition.fetch.bytes` default): a fetch
+ * stays small enough to be delivered, and collected, while young, instead of `fetch.max.bytes`
+ * (50 MiB) of records decoded at once.
+ */
+const MAX_PARTITION_FETCH_BYTES = 1 << 20;
+/** Records are immutable: every record read without headers shares one empty list. */
+const NO_HEADERS: readonly ConnectHeader[] = Object.freeze([]);
 const tpKey = (t: TopicPartitionRef): string => `${t.topic}\u0000${t.partition}`;
 
 export class SinkTaskRunner extends TaskRunner {
@@ -46,6 +56,8 @@ export class SinkTaskRunner extends TaskRunner {
   private readonly pausedByTask = new Set<string>();
   private commitRequested = false;
   private lastCommitAt = 0;
+  /** Records were put since the last commit began (or its flush failed). */
+  private uncommitted = false;
 
   constructor(private readonly deps: SinkRunnerDeps) {
     super(deps);
@@ -119,16 +131,20 @@ export class SinkTaskRunner extends TaskRunner {
       await sleep(POLL_WAIT_MS, this.pauseSignal.signal);
       return [];
     }
-    const perPartition = Math.max(64 << 10, Math.floor(this.deps.fetchMaxBytes / tps.length));
+    const perPartition = Math.min(MAX_PARTITION_FETCH_BYTES, Math.max(64 << 10, Math.floor(this.deps.fetchMaxBytes / tps.length)));
     let results = await Promise.all(tps.map((tp) => this.read(tp, perPartition, 0)));
     if (results.every((r) => r.length === 0) && !this.pauseSignal.signal.aborted) {
+      // As Kafka's WorkerSinkTask: the long poll ends when the next commit is due, so what was put
+      // is flushed and committed on time rather than up to a poll wait later.
+      const untilCommit = this.lastCommitAt + this.deps.offsetFlushIntervalMs - this.deps.clock.now();
+      const waitMs = this.uncommitted ? Math.min(POLL_WAIT_MS, Math.max(MIN_POLL_WAIT_MS, untilCommit)) : POLL_WAIT_MS;
       const first = new AbortController();
       setMaxListeners(0, first.signal);
       const onPause = (): void => first.abort();
       this.pauseSignal.signal.addEventListener('abort', onPause, { once: true });
       results = await Promise.all(
         tps.map((tp) =>
-          this.read(tp, perPartition, POLL_WAIT_MS, first.signal).then((r) => {
+          this.read(tp, perPartition, waitMs, first.signal).then((r) => {
             if (r.length > 0) first.abort();
             return r;
           }),
@@ -136,7 +152,7 @@ export class SinkTaskRunner extends TaskRunner {
       );
       this.pauseSignal.signal.removeEventListener('abort', onPause);
     }
-    return results.flat();
+    return results.length === 1 ? results[0]! : results.flat();
   }
 
   private async read(tp: TopicPartitionRef, maxBytes: number, maxWaitMs: number, signal?: AbortSignal): Promise<SinkRecord[]> {
@@ -161,10 +177,13 @@ export class SinkTaskRunner extends TaskRunner {
 
   private toSinkRecord(tp: TopicPartitionRef, r: StoredRecord): SinkRecord {
     const { converters } = this.deps;
-    const headers: ConnectHeader[] = r.headers.map((h) => {
-      const sv = converters.header.toConnectHeader(tp.topic, h.key, h.value);
-      return { key: h.key, schema: sv.schema, value: sv.value };
-    });
+    const headers: readonly ConnectHeader[] =
+      r.headers.length === 0
+        ? NO_HEADERS
+        : r.headers.map((h) => {
+            const sv = converters.header.toConnectHeader(tp.topic, h.key, h.value);
+            return { key: h.key, schema: sv.schema, value: sv.value };
+          });
     const key = converters.key.toConnectData(tp.topic, r.key, headers);
     const value = converters.value.toConnectData(tp.topic, r.value, headers);
     return {
@@ -201,7 +220,12 @@ export class SinkTaskRunner extends TaskRunner {
         if (this.stopping) throw err;
       }
     }
-    for (const r of batch) {
+    this.uncommitted = true;
+    // The newest offset per partition; records come in runs of one partition, so set once per run.
+    for (let i = 0; i < batch.length; i++) {
+      const r = batch[i]!;
+      const next = batch[i + 1];
+      if (next !== undefined && next.originalKafkaPartition === r.originalKafkaPartition && next.originalTopic === r.originalTopic) continue;
       const k = tpKey({ topic: r.originalTopic, partition: r.originalKafkaPartition });
       this.current.set(k, { topic: r.originalTopic, partition: r.originalKafkaPartition, offset: r.originalKafkaOffset + 1 });
     }
@@ -211,6 +235,7 @@ export class SinkTaskRunner extends TaskRunner {
   private async commit(): Promise<void> {
     this.commitRequested = false;
     this.lastCommitAt = this.deps.clock.now();
+    this.uncommitted = false;
     const offsets = [...this.current.values()];
     if (offsets.length === 0) return;
     let safe: readonly TopicPartitionOffset[];
@@ -222,6 +247,7 @@ export class SinkTaskRunner extends TaskRunner {
       }
     } catch (err) {
       if (!isRetriable(err)) throw err;
+      this.uncommitted = true;
       this.deps.logger.warn(`flush failed; offsets not committed this time: ${(err as Error).message}`);
       return;
     }

@@ -11,7 +11,7 @@ import { TributaryError } from '../errors/codes.js';
 import type { Log, LogRecord, RecordHeader } from '../log/log.js';
 import { partitionForKey } from '../log/partitioner.js';
 import { isRetriable } from '../sdk/errors.js';
-import type { SourceRecord } from '../sdk/records.js';
+import type { OffsetMap, SourceRecord } from '../sdk/records.js';
 import type { OffsetStorageReader, SourceTask } from '../sdk/source-task.js';
 import type { OffsetStore } from './stores/offset-store.js';
 import { SubmittedBatches, type SourceOffset } from './submitted-batches.js';
@@ -35,6 +35,24 @@ export interface SourceRunnerDeps extends TaskRunnerBase {
   readonly topicPartitions: (topic: string) => Promise<number>;
   /** Told about each topic the task writes to (for `/connectors/{c}/topics`). */
   readonly topicUsed: (topic: string) => void;
+}
+
+/** Records bound for one append: one topic partition, at most APPEND_MAX_BYTES (estimated) unless a single record. */
+interface Group {
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: LogRecord[];
+  bytes: number;
+}
+
+/** Kafka's max.message.bytes default is 1,048,588: appends stay well below it. */
+const APPEND_MAX_BYTES = 512 * 1024;
+
+/** A record's bytes in a batch, estimated from above (varint fields and attributes ≤ 21 bytes). */
+function recordBytes(r: LogRecord): number {
+  let n = 21 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
+  if (r.headers) for (const h of r.headers) n += 10 + Buffer.byteLength(h.key) + (h.value?.length ?? 0);
+  return n;
 }
 
 export class SourceTaskRunner extends TaskRunner {
@@ -92,11 +110,25 @@ export class SourceTaskRunner extends TaskRunner {
   private async send(records: readonly SourceRecord[]): Promise<void> {
     const { converters, transforms } = this.deps;
     const offsets = new Map<string, SourceOffset>();
-    const out: Array<{ topic: string; explicit: number | null; record: LogRecord }> = [];
+    // Parallel arrays instead of one wrapper object per record.
+    const topics: string[] = [];
+    const explicit: Array<number | null> = [];
+    const out: LogRecord[] = [];
     let bytes = 0;
+    // Records of one source partition usually come in runs sharing one partition object: its JSON
+    // (the identity) is computed once per run and only the run's newest offset goes in the map.
+    let runPartition: OffsetMap | null = null;
+    let runKey = '';
+    let runOffset: OffsetMap | null = null;
     for (const original of records) {
-      if (original.sourcePartition && original.sourceOffset) {
-        offsets.set(JSON.stringify(original.sourcePartition), { partition: original.sourcePartition, offset: original.sourceOffset });
+      const sp = original.sourcePartition;
+      if (sp && original.sourceOffset) {
+        if (sp !== runPartition) {
+          if (runPartition !== null) offsets.set(runKey, { partition: runPartition, offset: runOffset! });
+          runPartition = sp;
+          runKey = JSON.stringify(sp);
+        }
+        runOffset = original.sourceOffset;
       }
       const r = transforms.empty ? original : transforms.apply(original);
       if (r === null) continue;
@@ -106,30 +138,49 @@ export class SourceTaskRunner extends TaskRunner {
       if (r.headers.length > 0) {
         headers = r.headers.map((h) => ({ key: h.key, value: converters.header.fromConnectHeader(r.topic, h.key, h.schema, h.value) }));
       }
-      out.push({ topic: r.topic, explicit: r.kafkaPartition, record: { key, value, timestamp: r.timestamp ?? undefined, headers } });
+      topics.push(r.topic);
+      explicit.push(r.kafkaPartition);
+      out.push({ key, value, timestamp: r.timestamp ?? undefined, headers });
       bytes += (key?.length ?? 0) + (value?.length ?? 0) + 16;
     }
+    if (runPartition !== null) offsets.set(runKey, { partition: runPartition, offset: runOffset! });
     // Topics seen for the first time: look up (or create) them once, not per record.
-    for (const o of out) {
-      if (this.partitionCounts.has(o.topic)) continue;
-      this.partitionCounts.set(o.topic, await this.deps.topicPartitions(o.topic));
-      this.deps.topicUsed(o.topic);
+    let lastTopic = '';
+    for (const t of topics) {
+      if (t === lastTopic || this.partitionCounts.has(t)) continue;
+      lastTopic = t;
+      this.partitionCounts.set(t, await this.deps.topicPartitions(t));
+      this.deps.topicUsed(t);
     }
     this.batchNo++;
-    const groups = new Map<string, { topic: string; partition: number; records: LogRecord[] }>();
-    for (const o of out) {
-      const partition = this.partitionFor(o.topic, o.explicit, o.record.key);
-      const gk = `${o.topic}\u0000${partition}`;
-      let g = groups.get(gk);
-      if (!g) groups.set(gk, (g = { topic: o.topic, partition, records: [] }));
-      g.records.push(o.record);
+    // One append per partition, split so that no append passes APPEND_MAX_BYTES (a record bigger
+    // than that goes alone): a big poll must not exceed the topic's max.message.bytes.
+    const groups = new Map<string, Group>();
+    const appends: Group[] = [];
+    let last: Group | null = null;
+    for (let i = 0; i < out.length; i++) {
+      const topic = topics[i]!;
+      const record = out[i]!;
+      const partition = this.partitionFor(topic, explicit[i]!, record.key);
+      // Consecutive records usually share topic and partition: skip the map lookup for them.
+      if (last === null || last.partition !== partition || last.topic !== topic) last = groups.get(`${topic}\u0000${partition}`) ?? null;
+      const size = recordBytes(record);
+      if (last === null || (last.records.length > 0 && last.bytes + size > APPEND_MAX_BYTES)) {
+        // The partition's first group, or its previous one is full.
+        last = { topic, partition, records: [], bytes: 0 };
+        groups.set(`${topic}\u0000${partition}`, last);
+        appends.push(last);
+      }
+      last.records.push(record);
+      last.bytes += size;
     }
-    const batch = this.submitted.submit(offsets, bytes, groups.size);
-    for (const g of groups.values()) {
-      this.deps.log.append(g.topic, g.partition, g.records).then(
+    const batch = this.submitted.submit(offsets, bytes, appends.length);
+    for (const { topic, partition, records: rs } of appends) {
+      // The callbacks hold the topic partition only, not the records: those can go once encoded.
+      this.deps.log.append(topic, partition, rs).then(
         () => this.submitted.acked(batch),
         (err: unknown) => {
-          this.appendFailure ??= new TributaryError('CONNECT_FATAL', `append to ${g.topic}-${g.partition} failed: ${(err as Error).message}`, { cause: err });
+          this.appendFailure ??= new TributaryError('CONNECT_FATAL', `append to ${topic}-${partition} failed: ${(err as Error).message}`, { cause: err });
           this.pauseSignal.abort();
         },
       );

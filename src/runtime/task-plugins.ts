@@ -31,11 +31,14 @@ export function buildConverters(registry: PluginRegistry, worker: WorkerSettings
   };
   const own = config['header.converter'];
   const hcls = own ?? worker.headerConverter;
-  const hp = registry.find(hcls, 'header_converter');
-  if (!hp) throw new ConfigError(`header.converter: class ${hcls} could not be found`, { key: 'header.converter' });
-  const header = hp.create();
-  header.configure(own ? stripPrefix(config, 'header.converter.') : { ...worker.headerConverterConfig });
-  return { key: make('key'), value: make('value'), header };
+  // Kafka Connect lets a converter that also implements HeaderConverter (StringConverter, JsonConverter...) serve headers.
+  const hp = registry.find(hcls, 'header_converter', 'converter');
+  const header = hp?.create() as Partial<HeaderConverter> | undefined;
+  if (!header || typeof header.toConnectHeader !== 'function' || typeof header.fromConnectHeader !== 'function') {
+    throw new ConfigError(`header.converter: class ${hcls} could not be found or is not a header converter`, { key: 'header.converter' });
+  }
+  header.configure!(own ? stripPrefix(config, 'header.converter.') : { ...worker.headerConverterConfig });
+  return { key: make('key'), value: make('value'), header: header as HeaderConverter };
 }
 
 interface Step<R extends ConnectRecord> {

@@ -30,7 +30,7 @@ export interface Converter {
   config(): ConfigDef;
   /** Connect data → bytes; `null` value → `null` bytes (a tombstone stays a tombstone). */
   fromConnectData(topic: string, schema: Schema | null, value: unknown, headers?: readonly ConnectHeader[]): Buffer | null;
-  /** Bytes → Connect data; `null` bytes → `{ schema: null, value: null }`. Throws DataError. */
+  /** Bytes → Connect data; `null` bytes → value `null` (schema null or optional). Throws DataError. */
   toConnectData(topic: string, bytes: Buffer | null, headers?: readonly ConnectHeader[]): SchemaAndValue;
 }
 

@@ -178,6 +178,9 @@ export const Schemas = {
   OPTIONAL_STRING: prim('string', true), OPTIONAL_BYTES: prim('bytes', true),
 } as const;
 
+/** Field lookup by name, built once per schema. */
+const fieldIndex = new WeakMap<Schema, Map<string, Field>>();
+
 /** A struct value: one value per field of its schema, by name. */
 export class Struct {
   private readonly values: unknown[];
@@ -188,7 +191,9 @@ export class Struct {
   }
 
   field(name: string): Field {
-    const f = this.schema.fields!.find((x) => x.name === name);
+    let index = fieldIndex.get(this.schema);
+    if (!index) fieldIndex.set(this.schema, (index = new Map(this.schema.fields!.map((x) => [x.name, x]))));
+    const f = index.get(name);
     if (!f) throw new DataError(`${name} is not a field of ${this.schema.name ?? 'this struct'}`);
     return f;
   }

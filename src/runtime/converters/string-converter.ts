@@ -52,6 +52,8 @@ const CONFIG_DEF = new ConfigDef().define(converterTypeKey).define({
   ),
 });
 
+const NULL_STRING: SchemaAndValue = Object.freeze({ schema: Schemas.OPTIONAL_STRING, value: null });
+
 export class StringConverter implements Converter, HeaderConverter {
   private encoding: NodeEncoding = 'utf8';
 
@@ -71,7 +73,9 @@ export class StringConverter implements Converter, HeaderConverter {
   }
 
   toConnectData(_topic: string, bytes: Buffer | null): SchemaAndValue {
-    return { schema: Schemas.OPTIONAL_STRING, value: bytes === null || bytes === undefined ? null : this.decode(bytes) };
+    // Null bytes (every keyless record) share one frozen answer instead of a new object each.
+    if (bytes === null || bytes === undefined) return NULL_STRING;
+    return { schema: Schemas.OPTIONAL_STRING, value: this.decode(bytes) };
   }
 
   fromConnectHeader(topic: string, _headerKey: string, schema: Schema | null, value: unknown): Buffer | null {

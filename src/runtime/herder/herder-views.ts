@@ -42,21 +42,21 @@ export class HerderViews {
     return maskConfig(this.registry, this.rawConfig(name));
   }
 
+  /** As Kafka Connect's `AbstractHerder.connectorStatus`: the status store decides what is known. */
   status(name: string): ConnectorStateInfo {
-    const config = this.rawConfig(name);
     const c = this.statuses.connector(name);
     if (!c) throw new TributaryError('NOT_FOUND', `No status found for connector ${name}`);
+    const config = this.configs.connectorConfig(name);
     const statuses = this.statuses.taskStatuses(name);
     const tasks: TaskStatusEntry[] = [];
     for (let i = 0; i < this.configs.tasks(name).length; i++) {
       const s = statuses.get(i);
       if (s) tasks.push({ id: i, ...entry(s) });
     }
-    return { name, connector: entry(c), tasks, type: this.type(config) };
+    return { name, connector: entry(c), tasks, type: config ? this.type(config) : 'unknown' };
   }
 
   taskStatus(name: string, task: number): TaskStatusEntry {
-    this.rawConfig(name);
     const s = task < this.configs.tasks(name).length ? this.statuses.task(name, task) : undefined;
     if (!s) throw new TributaryError('NOT_FOUND', `No status found for task ${name}-${task}`);
     return { id: task, ...entry(s) };

@@ -154,6 +154,11 @@ export class StandaloneHerder implements Herder {
     return this.views.rawConfig(name);
   }
 
+  /** Pause, resume and stop answer an unknown connector with Kafka Connect's other 404 message. */
+  private known(name: string): void {
+    if (!this.configs.connectorConfig(name)) throw new TributaryError('NOT_FOUND', `Unknown connector ${name}`);
+  }
+
   // ---- Herder: reads ----
 
   connectors(): string[] {
@@ -224,8 +229,8 @@ export class StandaloneHerder implements Herder {
   // ---- Herder: lifecycle ----
 
   async restartConnector(name: string, options: RestartOptions): Promise<ConnectorStateInfo | null> {
-    this.existing(name);
     if (!options.includeTasks && !options.onlyFailed) {
+      this.existing(name);
       await this.serial(async () => {
         this.existing(name);
         await this.worker.stopConnector(name);
@@ -234,13 +239,14 @@ export class StandaloneHerder implements Herder {
       });
       return null;
     }
+    if (!this.configs.connectorConfig(name)) throw new TributaryError('NOT_FOUND', `Unknown connector: ${name}`);
     const status = this.views.status(name);
     const restartConnector = !options.onlyFailed || status.connector.state === 'FAILED';
     const tasks = options.includeTasks ? status.tasks.filter((t) => !options.onlyFailed || t.state === 'FAILED').map((t) => t.id) : [];
     const plan: ConnectorStateInfo = {
       ...status,
-      connector: restartConnector ? { state: 'RESTARTING', worker_id: this.workerId } : status.connector,
-      tasks: status.tasks.map((t) => (tasks.includes(t.id) ? { id: t.id, state: 'RESTARTING', worker_id: this.workerId } : t)),
+      connector: restartConnector ? { ...status.connector, state: 'RESTARTING' } : status.connector,
+      tasks: status.tasks.map((t) => (tasks.includes(t.id) ? { ...t, state: 'RESTARTING' } : t)),
     };
     void this.serial(async () => {
       if (!this.configs.connectorConfig(name)) return;
@@ -271,7 +277,7 @@ export class StandaloneHerder implements Herder {
 
   pauseConnector(name: string): Promise<void> {
     return this.serial(async () => {
-      this.existing(name);
+      this.known(name);
       if (this.configs.targetState(name) === 'STOPPED') {
         // Kafka Connect pauses a stopped connector's (empty) task set; it stays down.
         await this.configs.putTargetState(name, 'PAUSED');
@@ -286,7 +292,7 @@ export class StandaloneHerder implements Herder {
 
   resumeConnector(name: string): Promise<void> {
     return this.serial(async () => {
-      this.existing(name);
+      this.known(name);
       const before = this.configs.targetState(name);
       await this.configs.putTargetState(name, 'STARTED');
       if (before === 'STARTED') return;
@@ -304,7 +310,7 @@ export class StandaloneHerder implements Herder {
 
   stopConnector(name: string): Promise<void> {
     return this.serial(async () => {
-      this.existing(name);
+      this.known(name);
       const tasks = this.configs.tasks(name).length;
       await this.stopConnectorAndTasks(name);
       await this.configs.putTaskConfigs(name, []);
@@ -346,13 +352,12 @@ export class StandaloneHerder implements Herder {
     });
   }
 
+  /** As in Kafka Connect, any name is answered from the status store (an unknown one has no topics). */
   async connectorActiveTopics(name: string): Promise<Record<string, { topics: string[] }>> {
-    this.existing(name);
     return { [name]: { topics: this.statuses.activeTopics(name) } };
   }
 
   async resetConnectorActiveTopics(name: string): Promise<void> {
-    this.existing(name);
     this.statuses.resetTopics(name);
     await this.statuses.flush();
   }
