@@ -69,6 +69,7 @@ export class FileStreamSinkTask implements SinkTask {
       const why = e.code === 'ENOENT' ? `directory ${dirname(file)} does not exist` : e.message;
       throw new ConnectError(`FileStreamSink cannot open ${file} for appending: ${why}`, { cause: err });
     }
+    await dropTornTail(this.fd, file, context.logger);
     await syncDirectory(dirname(file), context.logger);
     context.logger.info({ file }, `Appending records to ${file}`);
   }
@@ -174,6 +175,36 @@ export class FileStreamSinkTask implements SinkTask {
     }
     if (this.buf === EMPTY) this.buf = buf;
   }
+}
+
+const TAIL_WINDOW = 1024 * 1024;
+
+/**
+ * Every line this sink writes ends with `\n` and is synced before its offset is committed, so an
+ * unterminated tail can only be a write torn by a crash, whose records are delivered again: it is
+ * cut off, so the redelivered lines are not glued to a fragment. Looks back at most 1 MiB.
+ */
+async function dropTornTail(fd: FileHandle, file: string, logger: TaskLogger): Promise<void> {
+  const { size } = await fd.stat();
+  if (size === 0) return;
+  const window = Math.min(size, TAIL_WINDOW);
+  const tail = Buffer.alloc(window);
+  const reader = await open(file, 'r');
+  try {
+    await reader.read(tail, 0, window, size - window);
+  } finally {
+    await reader.close();
+  }
+  if (tail[window - 1] === 0x0a) return;
+  const nl = tail.lastIndexOf(0x0a);
+  if (nl < 0 && window < size) {
+    logger.warn(`${file} ends with over ${TAIL_WINDOW} bytes without a line break; left as it is`);
+    return;
+  }
+  const keep = size - window + nl + 1;
+  await fd.truncate(keep);
+  await fd.datasync();
+  logger.warn(`${file} ended with an unterminated line (${size - keep} bytes, torn by a crash); removed it, its records are delivered again`);
 }
 
 /** Makes a newly created file's directory entry durable; best effort where directories cannot be synced. */

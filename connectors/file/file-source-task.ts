@@ -18,7 +18,7 @@ import { StreamLineSource } from './stream-line-source.js';
 
 /** Tuning and I/O for the task; the worker uses the defaults, tests shrink them. */
 export interface FileSourceTaskOptions {
-  /** Bytes per file read (default 1 MiB). */
+  /** Bytes per file read (default 64 KiB). */
   readonly readChunkBytes?: number;
   /** How often an idle poll looks for new data, a rotation or the file's creation (default 100 ms). */
   readonly checkIntervalMs?: number;
@@ -28,8 +28,6 @@ export interface FileSourceTaskOptions {
   readonly stdin?: Readable;
 }
 
-/** Big reads: fewer round trips to the thread pool per poll (a default poll is ~2000 lines). */
-const DEFAULT_READ_CHUNK_BYTES = 1024 * 1024;
 /** Records are immutable: every line's record shares one empty header list. */
 const NO_HEADERS: readonly ConnectHeader[] = Object.freeze([]);
 
@@ -53,7 +51,7 @@ export class FileStreamSourceTask implements SourceTask {
   private readonly maxWaitMs: number;
 
   constructor(private readonly options: FileSourceTaskOptions = {}) {
-    this.readChunkBytes = options.readChunkBytes ?? DEFAULT_READ_CHUNK_BYTES;
+    this.readChunkBytes = options.readChunkBytes ?? 64 * 1024;
     this.checkIntervalMs = options.checkIntervalMs ?? 100;
     this.maxWaitMs = options.maxWaitMs ?? 1000;
     if (!(this.readChunkBytes >= 1)) throw new RangeError('readChunkBytes must be at least 1');

@@ -9,7 +9,7 @@ import type { TopicPartitionRef } from '../sdk/records.js';
 
 /** How often the topic list is checked; sooner while a subscribed topic is still missing. */
 const REFRESH_MS = 5_000;
-const REFRESH_WAITING_MS = 1_000;
+const REFRESH_WAITING_MS = 250;
 
 export interface AssignmentChange {
   readonly added: TopicPartitionRef[];

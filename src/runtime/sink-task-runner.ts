@@ -6,6 +6,7 @@
  * task without committing.
  */
 import { setMaxListeners } from 'node:events';
+import { TributaryError } from '../errors/codes.js';
 import type { Log, StoredRecord } from '../log/log.js';
 import { isRetriable } from '../sdk/errors.js';
 import type { ConnectHeader, SinkRecord, TopicPartitionOffset, TopicPartitionRef } from '../sdk/records.js';
@@ -172,7 +173,15 @@ export class SinkTaskRunner extends TaskRunner {
     }
     // Only advance if nobody seeked meanwhile.
     if (this.positions.get(k) === pos) this.positions.set(k, res.nextOffset);
-    return res.records.map((r) => this.toSinkRecord(tp, r));
+    const out: SinkRecord[] = new Array(res.records.length);
+    let i = 0;
+    try {
+      for (; i < res.records.length; i++) out[i] = this.toSinkRecord(tp, res.records[i]!);
+    } catch (err) {
+      // The task fails here and nothing past the committed offset is committed: the record stays in the log.
+      throw new TributaryError('DATA_ERROR', `the record at ${tp.topic}-${tp.partition} offset ${res.records[i]!.offset} could not be converted: ${(err as Error).message}`, { cause: err });
+    }
+    return out;
   }
 
   private toSinkRecord(tp: TopicPartitionRef, r: StoredRecord): SinkRecord {

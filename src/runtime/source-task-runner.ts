@@ -100,7 +100,9 @@ export class SourceTaskRunner extends TaskRunner {
         await sleep(wait, this.stopSignal.signal);
         continue;
       }
-      if (records.length === 0) continue;
+      // A batch polled while stopping is dropped: its offsets were never committed, so the next
+      // run reads it again. (An abandoned task must not append after its successor started.)
+      if (records.length === 0 || this.stopping) continue;
       await this.send(records);
       await this.submitted.waitBelow(this.deps.bufferBytes);
     }
@@ -120,28 +122,36 @@ export class SourceTaskRunner extends TaskRunner {
     let runPartition: OffsetMap | null = null;
     let runKey = '';
     let runOffset: OffsetMap | null = null;
-    for (const original of records) {
-      const sp = original.sourcePartition;
-      if (sp && original.sourceOffset) {
-        if (sp !== runPartition) {
-          if (runPartition !== null) offsets.set(runKey, { partition: runPartition, offset: runOffset! });
-          runPartition = sp;
-          runKey = JSON.stringify(sp);
+    let current: SourceRecord | null = null;
+    try {
+      for (const original of records) {
+        current = original;
+        const sp = original.sourcePartition;
+        if (sp && original.sourceOffset) {
+          if (sp !== runPartition) {
+            if (runPartition !== null) offsets.set(runKey, { partition: runPartition, offset: runOffset! });
+            runPartition = sp;
+            runKey = JSON.stringify(sp);
+          }
+          runOffset = original.sourceOffset;
         }
-        runOffset = original.sourceOffset;
+        const r = transforms.empty ? original : transforms.apply(original);
+        if (r === null) continue;
+        const key = converters.key.fromConnectData(r.topic, r.keySchema, r.key, r.headers);
+        const value = converters.value.fromConnectData(r.topic, r.valueSchema, r.value, r.headers);
+        let headers: RecordHeader[] | undefined;
+        if (r.headers.length > 0) {
+          headers = r.headers.map((h) => ({ key: h.key, value: converters.header.fromConnectHeader(r.topic, h.key, h.schema, h.value) }));
+        }
+        topics.push(r.topic);
+        explicit.push(r.kafkaPartition);
+        out.push({ key, value, timestamp: r.timestamp ?? undefined, headers });
+        bytes += (key?.length ?? 0) + (value?.length ?? 0) + 16;
       }
-      const r = transforms.empty ? original : transforms.apply(original);
-      if (r === null) continue;
-      const key = converters.key.fromConnectData(r.topic, r.keySchema, r.key, r.headers);
-      const value = converters.value.fromConnectData(r.topic, r.valueSchema, r.value, r.headers);
-      let headers: RecordHeader[] | undefined;
-      if (r.headers.length > 0) {
-        headers = r.headers.map((h) => ({ key: h.key, value: converters.header.fromConnectHeader(r.topic, h.key, h.schema, h.value) }));
-      }
-      topics.push(r.topic);
-      explicit.push(r.kafkaPartition);
-      out.push({ key, value, timestamp: r.timestamp ?? undefined, headers });
-      bytes += (key?.length ?? 0) + (value?.length ?? 0) + 16;
+    } catch (err) {
+      // Name the record: nothing of this batch is appended or committed, so it is not lost.
+      const where = current?.sourceOffset ? ` at source offset ${JSON.stringify(current.sourceOffset)}` : '';
+      throw new TributaryError('DATA_ERROR', `a record for topic ${current?.topic ?? '?'}${where} could not be converted: ${(err as Error).message}`, { cause: err });
     }
     if (runPartition !== null) offsets.set(runKey, { partition: runPartition, offset: runOffset! });
     // Topics seen for the first time: look up (or create) them once, not per record.
@@ -225,7 +235,9 @@ export class SourceTaskRunner extends TaskRunner {
   protected async shutdown(): Promise<void> {
     if (this.commitTimer) clearInterval(this.commitTimer);
     // Give in-flight appends the flush timeout to become durable, then commit what is.
-    await Promise.race([this.submitted.waitBelow(0), sleep(this.deps.offsetFlushTimeoutMs)]);
+    const timeout = new AbortController();
+    await Promise.race([this.submitted.waitBelow(0), sleep(this.deps.offsetFlushTimeoutMs, timeout.signal)]);
+    timeout.abort();
     await this.commitOffsets();
     await this.deps.task.stop();
   }

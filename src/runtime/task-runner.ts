@@ -45,6 +45,8 @@ export abstract class TaskRunner {
   private resumeWaiters: Array<() => void> = [];
   private loop: Promise<void> = Promise.resolve();
   private failed = false;
+  /** Set when stop() gave up waiting: the loop may still end later, but reports nothing more. */
+  private abandoned = false;
 
   constructor(protected readonly base: TaskRunnerBase) {}
 
@@ -64,11 +66,11 @@ export abstract class TaskRunner {
     this.target = state === 'PAUSED' ? 'PAUSED' : 'STARTED';
     if (this.target === 'PAUSED') {
       this.pauseSignal.abort();
-      this.base.report('PAUSED');
+      this.report('PAUSED');
     } else {
       this.pauseSignal = new AbortController();
       for (const w of this.resumeWaiters.splice(0)) w();
-      this.base.report('RUNNING');
+      this.report('RUNNING');
     }
   }
 
@@ -84,6 +86,7 @@ export abstract class TaskRunner {
       for (const w of this.resumeWaiters.splice(0)) w();
     }
     const finished = await withTimeout(this.loop.then(() => true), this.base.gracefulTimeoutMs, false);
+    if (!finished) this.abandoned = true;
     if (!finished) this.base.logger.warn(`task ${this.id.connector}-${this.id.task} did not stop within ${this.base.gracefulTimeoutMs} ms; abandoning it`);
     return finished;
   }
@@ -91,6 +94,10 @@ export abstract class TaskRunner {
   /** Resolves when the loop has ended (stopped or failed). */
   done(): Promise<void> {
     return this.loop;
+  }
+
+  private report(state: Parameters<StatusReporter>[0], trace?: string): void {
+    if (!this.abandoned) this.base.report(state, trace);
   }
 
   /** Waits while the task is paused; false when it is stopping. */
@@ -106,7 +113,7 @@ export abstract class TaskRunner {
     try {
       await this.initialize();
       initialized = true;
-      if (!this.stopping) this.base.report(this.target === 'PAUSED' ? 'PAUSED' : 'RUNNING');
+      if (!this.stopping) this.report(this.target === 'PAUSED' ? 'PAUSED' : 'RUNNING');
       await this.execute();
     } catch (err) {
       if (!this.stopping || initialized) this.fail(err);
@@ -116,13 +123,13 @@ export abstract class TaskRunner {
     } catch (err) {
       if (!this.failed) this.fail(err);
     }
-    if (!this.failed) this.base.report('UNASSIGNED');
+    if (!this.failed) this.report('UNASSIGNED');
   }
 
   private fail(err: unknown): void {
     this.failed = true;
     this.base.logger.error({ err }, `task ${this.id.connector}-${this.id.task} failed: ${(err as Error)?.message ?? String(err)}`);
-    this.base.report('FAILED', traceOf(err));
+    this.report('FAILED', traceOf(err));
   }
 
   /** Starts the connector's task object (offsets, assignments). */

@@ -88,6 +88,42 @@ describe('FileStreamSinkTask', () => {
     expect(await readFile(file, 'utf8')).toBe(batch.map((r) => `${String(r.value)}\n`).join(''));
   });
 
+  it('syncs in the background after a bound-passing write, and a failed background sync fails every later flush', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'bg.txt');
+    const proto = await fileHandlePrototype(dir);
+    const datasync = vi.spyOn(proto as { datasync: () => Promise<void> }, 'datasync').mockRejectedValueOnce(new Error('EIO: i/o error, fdatasync'));
+    const task = new FileStreamSinkTask({ maxBufferedBytes: 10 });
+    await task.start({ file }, context());
+    await task.put([record('0123456789ab')]);
+    expect(datasync).toHaveBeenCalledTimes(1); // started by put, not awaited by it
+    await expect(task.flush([])).rejects.toThrow(`FileStreamSink cannot sync ${file}: EIO: i/o error, fdatasync`);
+    await task.put([record('more')]);
+    await expect(task.flush([])).rejects.toBeInstanceOf(ConnectError);
+    await expect(task.stop()).rejects.toBeInstanceOf(ConnectError);
+    expect(await readFile(file, 'utf8')).toBe('0123456789ab\nmore\n');
+  });
+
+  it('cuts off an unterminated tail (a write torn by a crash) before appending; a terminated file is kept', async () => {
+    const dir = await tempDir();
+    const torn = join(dir, 'torn.txt');
+    await writeFile(torn, 'line-1\nline-2\nline-3 half');
+    const task = await startTask(torn);
+    await task.put([record('line-3'), record('line-4')]);
+    await task.flush([]);
+    expect(await readFile(torn, 'utf8')).toBe('line-1\nline-2\nline-3\nline-4\n');
+    const fragmentOnly = join(dir, 'fragment.txt');
+    await writeFile(fragmentOnly, 'no line break at all');
+    const t2 = await startTask(fragmentOnly);
+    await t2.flush([]);
+    expect(await readFile(fragmentOnly, 'utf8')).toBe('');
+    const whole = join(dir, 'whole.txt');
+    await writeFile(whole, 'a\nb\n');
+    const t3 = await startTask(whole);
+    await t3.flush([]);
+    expect(await readFile(whole, 'utf8')).toBe('a\nb\n');
+  });
+
   it('flushes and closes on stop', async () => {
     const file = join(await tempDir(), 'stop.txt');
     const task = new FileStreamSinkTask();

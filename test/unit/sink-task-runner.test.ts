@@ -3,6 +3,8 @@
  * committed only after flush() returned; any other error fails the task without a commit.
  */
 import { describe, expect, it } from 'vitest';
+import { JsonConverter } from '../../src/runtime/converters/json-converter.js';
+import type { Converter } from '../../src/sdk/converter.js';
 import { StringConverter } from '../../src/runtime/converters/string-converter.js';
 import { SimpleHeaderConverter } from '../../src/runtime/converters/simple-header-converter.js';
 import type { InstanceState } from '../../src/runtime/herder/herder.js';
@@ -17,6 +19,13 @@ import type { EmbeddedLog } from '../../src/log/embedded/embedded-log.js';
 import { useLogHarness } from '../support/log.js';
 
 const h = useLogHarness();
+const traces: Array<string | undefined> = [];
+
+function stringValue(): Converter {
+  const c = new StringConverter();
+  c.configure({}, false);
+  return c;
+}
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 async function until(cond: () => boolean | Promise<boolean>, what: string): Promise<void> {
@@ -27,13 +36,11 @@ async function until(cond: () => boolean | Promise<boolean>, what: string): Prom
   throw new Error(`timed out waiting for ${what}`);
 }
 
-function runner(log: EmbeddedLog, task: SinkTask, states: InstanceState[]): SinkTaskRunner {
+function runner(log: EmbeddedLog, task: SinkTask, states: InstanceState[], value: Converter = stringValue()): SinkTaskRunner {
   const key = new StringConverter();
   key.configure({}, true);
-  const value = new StringConverter();
-  value.configure({}, false);
   return new SinkTaskRunner({
-    id: { connector: 's', task: 0 }, logger: quiet, report: (s) => states.push(s), gracefulTimeoutMs: 5000,
+    id: { connector: 's', task: 0 }, logger: quiet, report: (s, trace) => { states.push(s); traces.push(trace); }, gracefulTimeoutMs: 5000,
     task, taskConfig: {}, log, clock: systemClock, converters: { key, value, header: new SimpleHeaderConverter() },
     transforms: TransformChain.build<SinkRecord>(new PluginRegistry(), {}), group: 'connect-s', topics: ['t'], topicsRegex: null,
     taskCount: 1, offsetFlushIntervalMs: 0, fetchMaxBytes: 1 << 20, maxPollRecords: 500, topicUsed: () => {},
@@ -99,6 +106,26 @@ describe('SinkTaskRunner', () => {
     await r.done();
     expect(states).toEqual(['RUNNING', 'FAILED']);
     expect(flushed).toBe(0);
+    expect(await log.fetchOffsets('connect-s')).toEqual([]);
+  });
+
+  it('fails naming the record a converter cannot read, and commits nothing past it', async () => {
+    const log = await h.open(await h.tempDir());
+    await log.createTopic('t');
+    const good = '{"schema":{"type":"string","optional":false},"payload":"ok"}';
+    await log.append('t', 0, [good, '{"schema":', good].map((v) => ({ key: null, value: Buffer.from(v) })));
+    const json = new JsonConverter();
+    json.configure({}, false);
+    const seen: unknown[] = [];
+    const task: SinkTask = { version: () => 't', start() {}, put(records) { seen.push(...records.map((r) => r.value)); }, stop() {} };
+    const states: InstanceState[] = [];
+    traces.length = 0;
+    const r = runner(log, task, states, json);
+    r.start('STARTED');
+    await r.done();
+    expect(states).toEqual(['RUNNING', 'FAILED']);
+    expect(traces[1]).toMatch(/the record at t-0 offset 1 could not be converted/);
+    expect(seen).toEqual([]);
     expect(await log.fetchOffsets('connect-s')).toEqual([]);
   });
 });
