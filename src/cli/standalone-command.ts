@@ -52,8 +52,12 @@ export function standaloneCommand(ctx: CommandContext): Command {
         await app.start();
         await stopRequested;
       } finally {
-        release();
-        await app.stop();
+        // The handlers stay until the stop is done: a second Ctrl-C must not kill a graceful stop.
+        try {
+          await app.stop();
+        } finally {
+          release();
+        }
       }
     });
 }

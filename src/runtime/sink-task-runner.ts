@@ -59,6 +59,8 @@ export class SinkTaskRunner extends TaskRunner {
   private lastCommitAt = 0;
   /** Records were put since the last commit began (or its flush failed). */
   private uncommitted = false;
+  /** Partitions the task seeked since the last fetch: the rest of that fetch is not delivered for them. */
+  private readonly seeked = new Set<string>();
 
   constructor(private readonly deps: SinkRunnerDeps) {
     super(deps);
@@ -73,7 +75,14 @@ export class SinkTaskRunner extends TaskRunner {
       assignment: () => this.assignment.current(),
       pause: (tps) => tps.forEach((t) => this.pausedByTask.add(tpKey(t))),
       resume: (tps) => tps.forEach((t) => this.pausedByTask.delete(tpKey(t))),
-      seek: (tp, offset) => this.positions.set(tpKey(tp), offset),
+      seek: (tp, offset) => {
+        // As Kafka Connect's rewind: the next read and the next commit both start from `offset`.
+        const k = tpKey(tp);
+        if (!this.positions.has(k)) return;
+        this.positions.set(k, offset);
+        this.current.set(k, { topic: tp.topic, partition: tp.partition, offset });
+        this.seeked.add(k);
+      },
       requestCommit: () => {
         this.commitRequested = true;
       },
@@ -112,17 +121,37 @@ export class SinkTaskRunner extends TaskRunner {
     await this.deps.task.open?.(change.added);
   }
 
+  private commitDue(): boolean {
+    return this.commitRequested || this.deps.clock.now() - this.lastCommitAt >= this.deps.offsetFlushIntervalMs;
+  }
+
   protected async execute(): Promise<void> {
     while (!this.stopping) {
-      if (!(await this.waitWhilePaused())) break;
+      if (this.paused) {
+        // Paused: nothing is delivered, but what was put keeps being flushed and committed on time.
+        await this.pausedWait(POLL_WAIT_MS);
+        if (!(await this.afterPausedWait())) break;
+        continue;
+      }
       await this.refreshAssignment();
+      this.seeked.clear();
       const batch = await this.fetch();
       if (this.stopping) break;
       for (let i = 0; i < batch.length && !this.stopping; i += this.deps.maxPollRecords) {
-        await this.deliver(batch.slice(i, i + this.deps.maxPollRecords));
+        let slice = batch.slice(i, i + this.deps.maxPollRecords);
+        if (this.seeked.size > 0) slice = slice.filter((r) => !this.seeked.has(tpKey({ topic: r.originalTopic, partition: r.originalKafkaPartition })));
+        if (!(await this.deliver(slice))) break;
       }
-      if (this.commitRequested || this.deps.clock.now() - this.lastCommitAt >= this.deps.offsetFlushIntervalMs) await this.commit();
+      if (this.commitDue()) await this.commit();
     }
+  }
+
+  /** After a paused wait: commits when due; false when stopping. Throws a raised failure. */
+  private async afterPausedWait(): Promise<boolean> {
+    if (this.fatal !== null) throw this.fatal;
+    if (this.stopping) return false;
+    if (this.uncommitted && this.commitDue()) await this.commit();
+    return true;
   }
 
   /** Reads from every readable assigned partition; long-polls only when all are empty. */
@@ -212,9 +241,12 @@ export class SinkTaskRunner extends TaskRunner {
     };
   }
 
-  /** Transforms and puts one batch; retries a retriable failure with the same batch. */
-  private async deliver(batch: SinkRecord[]): Promise<void> {
-    if (batch.length === 0) return;
+  /**
+   * Transforms and puts one batch; retries a retriable failure with the same batch. False when the
+   * task began stopping before the batch was accepted (its offsets then do not advance).
+   */
+  private async deliver(batch: SinkRecord[]): Promise<boolean> {
+    if (batch.length === 0) return true;
     const { transforms, task } = this.deps;
     const records = transforms.empty ? batch : batch.map((r) => transforms.apply(r)).filter((r): r is SinkRecord => r !== null);
     for (let attempt = 0; ; attempt++) {
@@ -222,11 +254,12 @@ export class SinkTaskRunner extends TaskRunner {
         await task.put(records);
         break;
       } catch (err) {
-        if (!isRetriable(err) || this.stopping) throw err;
+        if (!isRetriable(err)) throw err;
+        if (this.stopping) return false;
         const wait = (err as { retryAfterMs?: number }).retryAfterMs ?? backoffDelay(attempt);
         this.deps.logger.warn(`put failed, redelivering the same ${records.length} records in ${wait} ms: ${(err as Error).message}`);
         await sleep(wait, this.stopSignal.signal);
-        if (this.stopping) throw err;
+        if (this.stopping) return false;
       }
     }
     this.uncommitted = true;
@@ -236,12 +269,16 @@ export class SinkTaskRunner extends TaskRunner {
       const next = batch[i + 1];
       if (next !== undefined && next.originalKafkaPartition === r.originalKafkaPartition && next.originalTopic === r.originalTopic) continue;
       const k = tpKey({ topic: r.originalTopic, partition: r.originalKafkaPartition });
+      // A seek during put wins: the task asked for those records again.
+      if (this.seeked.has(k)) continue;
       this.current.set(k, { topic: r.originalTopic, partition: r.originalKafkaPartition, offset: r.originalKafkaOffset + 1 });
     }
+    return true;
   }
 
   /** preCommit (default: flush) then commit the group offsets that moved. */
   private async commit(): Promise<void> {
+    if (this.abandoned) return;
     this.commitRequested = false;
     this.lastCommitAt = this.deps.clock.now();
     this.uncommitted = false;

@@ -60,7 +60,6 @@ export class SourceTaskRunner extends TaskRunner {
   private readonly partitionCounts = new Map<string, number>();
   /** Counts polled batches; keyless records of one batch share a partition. */
   private batchNo = 0;
-  private appendFailure: unknown = null;
   private commitTimer: NodeJS.Timeout | null = null;
   private committing: Promise<void> = Promise.resolve();
 
@@ -87,7 +86,6 @@ export class SourceTaskRunner extends TaskRunner {
     let retries = 0;
     while (!this.stopping) {
       if (!(await this.waitWhilePaused())) break;
-      if (this.appendFailure) throw this.appendFailure;
       let records: readonly SourceRecord[];
       try {
         records = await this.deps.task.poll(this.pauseSignal.signal);
@@ -105,6 +103,7 @@ export class SourceTaskRunner extends TaskRunner {
       if (records.length === 0 || this.stopping) continue;
       await this.send(records);
       await this.submitted.waitBelow(this.deps.bufferBytes);
+      if (this.fatal !== null) throw this.fatal;
     }
   }
 
@@ -190,8 +189,8 @@ export class SourceTaskRunner extends TaskRunner {
       this.deps.log.append(topic, partition, rs).then(
         () => this.submitted.acked(batch),
         (err: unknown) => {
-          this.appendFailure ??= new TributaryError('CONNECT_FATAL', `append to ${topic}-${partition} failed: ${(err as Error).message}`, { cause: err });
-          this.pauseSignal.abort();
+          this.raise(new TributaryError('CONNECT_FATAL', `append to ${topic}-${partition} failed: ${(err as Error).message}`, { cause: err }));
+          this.submitted.fail();
         },
       );
     }
@@ -213,6 +212,7 @@ export class SourceTaskRunner extends TaskRunner {
   /** Commits the offsets that became durable; one commit at a time. */
   commitOffsets(): Promise<void> {
     const run = async (): Promise<void> => {
+      if (this.abandoned) return;
       const entries = this.submitted.takeCommittable();
       if (entries.length === 0) return;
       try {
@@ -230,6 +230,10 @@ export class SourceTaskRunner extends TaskRunner {
     };
     this.committing = this.committing.then(run);
     return this.committing;
+  }
+
+  protected override onAbandon(): void {
+    if (this.commitTimer) clearInterval(this.commitTimer);
   }
 
   protected async shutdown(): Promise<void> {

@@ -27,6 +27,8 @@ export class SubmittedBatches {
   private committable = new Map<string, SourceOffset>();
   private inflightBytes = 0;
   private drainWaiters: Array<() => void> = [];
+  /** An append failed: its batch never completes, so waits must not wait for it. */
+  private failed = false;
 
   /** Starts tracking a batch whose records go out in `appends` log appends. */
   submit(offsets: Map<string, SourceOffset>, bytes: number, appends: number): SubmittedBatch {
@@ -52,12 +54,20 @@ export class SubmittedBatches {
     return this.queue.length;
   }
 
-  /** Resolves when in-flight bytes drop to `limit` or below. */
+  /** An append failed: every wait ends now (the caller checks why), and later waits do not block. */
+  fail(): void {
+    this.failed = true;
+    const w = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const f of w) f();
+  }
+
+  /** Resolves when in-flight bytes drop to `limit` or below, or an append failed. */
   waitBelow(limit: number): Promise<void> {
-    if (this.inflightBytes <= limit) return Promise.resolve();
+    if (this.inflightBytes <= limit || this.failed) return Promise.resolve();
     return new Promise((resolve) => {
       const check = (): void => {
-        if (this.inflightBytes <= limit) resolve();
+        if (this.inflightBytes <= limit || this.failed) resolve();
         else this.drainWaiters.push(check);
       };
       this.drainWaiters.push(check);

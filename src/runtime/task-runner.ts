@@ -45,8 +45,10 @@ export abstract class TaskRunner {
   private resumeWaiters: Array<() => void> = [];
   private loop: Promise<void> = Promise.resolve();
   private failed = false;
-  /** Set when stop() gave up waiting: the loop may still end later, but reports nothing more. */
-  private abandoned = false;
+  /** Set when stop() gave up waiting: the loop may still end later, but reports and commits nothing more. */
+  protected abandoned = false;
+  /** A failure raised from outside the loop (a failed append); the loop throws it at its next check. */
+  protected fatal: unknown = null;
 
   constructor(protected readonly base: TaskRunnerBase) {}
 
@@ -86,8 +88,11 @@ export abstract class TaskRunner {
       for (const w of this.resumeWaiters.splice(0)) w();
     }
     const finished = await withTimeout(this.loop.then(() => true), this.base.gracefulTimeoutMs, false);
-    if (!finished) this.abandoned = true;
-    if (!finished) this.base.logger.warn(`task ${this.id.connector}-${this.id.task} did not stop within ${this.base.gracefulTimeoutMs} ms; abandoning it`);
+    if (!finished) {
+      this.abandoned = true;
+      this.onAbandon();
+      this.base.logger.warn(`task ${this.id.connector}-${this.id.task} did not stop within ${this.base.gracefulTimeoutMs} ms; abandoning it`);
+    }
     return finished;
   }
 
@@ -100,12 +105,39 @@ export abstract class TaskRunner {
     if (!this.abandoned) this.base.report(state, trace);
   }
 
-  /** Waits while the task is paused; false when it is stopping. */
+  /** Records a failure found outside the loop and wakes the loop so it throws it. */
+  protected raise(err: unknown): void {
+    this.fatal ??= err;
+    this.pauseSignal.abort();
+    for (const w of this.resumeWaiters.splice(0)) w();
+  }
+
+  /** Called once when stop() gives up on the loop: stop timers, commit nothing more. */
+  protected onAbandon(): void {}
+
+  /** Waits while the task is paused; false when it is stopping. Throws a raised failure. */
   protected async waitWhilePaused(): Promise<boolean> {
-    while (this.target === 'PAUSED' && !this.stopping) {
+    while (this.target === 'PAUSED' && !this.stopping && this.fatal === null) {
       await new Promise<void>((resolve) => this.resumeWaiters.push(resolve));
     }
+    if (this.fatal !== null) throw this.fatal;
     return !this.stopping;
+  }
+
+  /** While paused: resolves on resume, stop, a raised failure, or after `ms`. */
+  protected pausedWait(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(t);
+        resolve();
+      }
+      this.resumeWaiters.push(done);
+    });
+  }
+
+  protected get paused(): boolean {
+    return this.target === 'PAUSED';
   }
 
   private async run(): Promise<void> {

@@ -15,6 +15,7 @@ import { SourceTaskRunner } from './source-task-runner.js';
 import type { OffsetStore } from './stores/offset-store.js';
 import type { StatusStore } from './stores/status-store.js';
 import { buildConverters, TransformChain } from './task-plugins.js';
+import { withTimeout } from './retry.js';
 import { traceOf, type TaskRunner } from './task-runner.js';
 import type { WorkerSettings } from './worker-settings.js';
 
@@ -77,15 +78,16 @@ export class Worker {
     const logger = this.deps.logger(`tributary.connector.${name}`);
     const rc: RunningConnector = { name, config, connector: plugin.create(), started: false };
     this.connectors.set(name, rc);
+    const limit = this.deps.settings.taskShutdownGracefulTimeoutMs;
     try {
-      await rc.connector.start(config, {
+      await this.bounded(`start`, name, limit, rc.connector.start(config, {
         logger,
         requestTaskReconfiguration: () => onReconfigure(),
         raiseError: (err) => {
           logger.error({ err }, `connector ${name} failed: ${err.message}`);
           this.reportConnector(name, 'FAILED', traceOf(err));
         },
-      });
+      }));
       rc.started = true;
       this.reportConnector(name, 'RUNNING');
       return true;
@@ -94,6 +96,19 @@ export class Worker {
       this.reportConnector(name, 'FAILED', traceOf(err));
       return false;
     }
+  }
+
+  /**
+   * A connector call with a time limit, so one unresponsive connector cannot hold up the herder:
+   * past the limit the call is abandoned (it may still finish later) and an error is thrown.
+   */
+  private async bounded<T>(what: string, name: string, ms: number, call: Promise<T> | T): Promise<T> {
+    const TIMEOUT = Symbol('timeout');
+    const result = await withTimeout<T | typeof TIMEOUT>(Promise.resolve(call), ms, TIMEOUT);
+    if (result === TIMEOUT) {
+      throw new TributaryError('CONNECT_FATAL', `connector ${name} is unresponsive: ${what}() did not finish within ${ms} ms (task.shutdown.graceful.timeout.ms)`);
+    }
+    return result;
   }
 
   isConnectorRunning(name: string): boolean {
@@ -106,7 +121,7 @@ export class Worker {
     if (!rc?.started) throw new TributaryError('CONFLICT', `connector ${name} is not running`);
     const max = Number(rc.config['tasks.max'] ?? '1');
     try {
-      const configs = await rc.connector.taskConfigs(max);
+      const configs = await this.bounded('taskConfigs', name, this.deps.settings.taskShutdownGracefulTimeoutMs, Promise.resolve(rc.connector.taskConfigs(max)));
       const enforce = (rc.config['tasks.max.enforce'] ?? 'true').toLowerCase() !== 'false';
       if (configs.length > max && enforce) {
         throw new TributaryError('CONNECT_FATAL', `The connector ${name} has generated ${configs.length} tasks, which is greater than ${max}, the maximum number of tasks it is configured to create.`);
@@ -126,7 +141,7 @@ export class Worker {
     this.connectors.delete(name);
     if (rc.started) {
       try {
-        await rc.connector.stop();
+        await this.bounded('stop', name, this.deps.settings.taskShutdownGracefulTimeoutMs, Promise.resolve(rc.connector.stop()));
       } catch (err) {
         this.deps.logger(`tributary.connector.${name}`).warn(`connector ${name} failed to stop cleanly: ${(err as Error).message}`);
       }
@@ -135,9 +150,10 @@ export class Worker {
   }
 
   /** Starts one task; a task that cannot be built is reported FAILED and resolves false. */
-  startTask(name: string, task: number, connectorConfig: Props, taskConfig: Props, target: TargetState): boolean {
+  /** `taskCount`: how many task configs the connector has (sink tasks split partitions by it). */
+  startTask(name: string, task: number, taskCount: number, connectorConfig: Props, taskConfig: Props, target: TargetState): boolean {
     const key = `${name}\u0000${task}`;
-    if (this.tasks.has(key)) throw new TributaryError('CONFLICT', `task ${name}-${task} is already running`);
+    if (this.tasks.has(key)) return true;
     const { registry, settings, clock } = this.deps;
     const logger = this.deps.logger(`tributary.task.${name}-${task}`);
     const report = (state: InstanceState, trace?: string): void => this.reportTask(name, task, state, trace);
@@ -164,7 +180,7 @@ export class Worker {
           transforms: TransformChain.build<SinkRecord>(registry, connectorConfig), clock,
           group: connectorConfig['consumer.override.group.id'] ?? `connect-${name}`,
           topics, topicsRegex: regex ? new RegExp(`^(?:${regex})$`) : null,
-          taskCount: Math.max(1, Number(connectorConfig['tasks.max'] ?? '1')),
+          taskCount: Math.max(1, taskCount),
           offsetFlushIntervalMs: settings.offsetFlushIntervalMs, fetchMaxBytes: settings.consumerFetchMaxBytes,
           maxPollRecords: settings.consumerMaxPollRecords, topicUsed,
         });

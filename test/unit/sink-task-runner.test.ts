@@ -36,14 +36,14 @@ async function until(cond: () => boolean | Promise<boolean>, what: string): Prom
   throw new Error(`timed out waiting for ${what}`);
 }
 
-function runner(log: EmbeddedLog, task: SinkTask, states: InstanceState[], value: Converter = stringValue()): SinkTaskRunner {
+function runner(log: EmbeddedLog, task: SinkTask, states: InstanceState[], value: Converter = stringValue(), flushIntervalMs = 0): SinkTaskRunner {
   const key = new StringConverter();
   key.configure({}, true);
   return new SinkTaskRunner({
     id: { connector: 's', task: 0 }, logger: quiet, report: (s, trace) => { states.push(s); traces.push(trace); }, gracefulTimeoutMs: 5000,
     task, taskConfig: {}, log, clock: systemClock, converters: { key, value, header: new SimpleHeaderConverter() },
     transforms: TransformChain.build<SinkRecord>(new PluginRegistry(), {}), group: 'connect-s', topics: ['t'], topicsRegex: null,
-    taskCount: 1, offsetFlushIntervalMs: 0, fetchMaxBytes: 1 << 20, maxPollRecords: 500, topicUsed: () => {},
+    taskCount: 1, offsetFlushIntervalMs: flushIntervalMs, fetchMaxBytes: 1 << 20, maxPollRecords: 500, topicUsed: () => {},
   });
 }
 
@@ -127,5 +127,31 @@ describe('SinkTaskRunner', () => {
     expect(traces[1]).toMatch(/the record at t-0 offset 1 could not be converted/);
     expect(seen).toEqual([]);
     expect(await log.fetchOffsets('connect-s')).toEqual([]);
+  });
+
+  it('keeps flushing and committing what was put while the connector is paused', async () => {
+    const log = await logWithRecords(3);
+    const put: string[] = [];
+    let flushed: string[] = [];
+    const task: SinkTask = {
+      version: () => 't',
+      start() {},
+      put(records) {
+        put.push(...records.map((r) => String(r.value)));
+      },
+      flush() {
+        flushed = [...put];
+      },
+      stop() {},
+    };
+    const states: InstanceState[] = [];
+    const r = runner(log, task, states, stringValue(), 300);
+    r.start('STARTED');
+    await until(() => put.length === 3, 'the records to be put');
+    r.setTargetState('PAUSED');
+    await until(async () => (await log.fetchOffsets('connect-s')).length > 0, 'a commit while paused');
+    expect(flushed).toEqual(['r0', 'r1', 'r2']);
+    expect(states).toContain('PAUSED');
+    await r.stop();
   });
 });

@@ -42,7 +42,9 @@ export class StandaloneHerder implements Herder {
   private readonly worker: Worker;
   private readonly views: HerderViews;
   private readonly log: TaskLogger;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** The serial queue; it starts closed so that nothing changes state before `start()` has run. */
+  private queue: Promise<unknown>;
+  private openQueue!: () => void;
   private state: 'starting' | 'running' | 'stopping' | 'stopped' = 'starting';
 
   constructor(private readonly deps: StandaloneHerderDeps) {
@@ -55,6 +57,7 @@ export class StandaloneHerder implements Herder {
     this.statuses = new StatusStore(new LogCompactedTopic(log, { topic: settings.statusTopic, partitions: settings.statusPartitions }, onError), warn);
     this.worker = new Worker({ ...deps, offsets: this.offsets, status: this.statuses });
     this.views = new HerderViews(this.configs, this.statuses, deps.registry);
+    this.queue = new Promise<void>((resolve) => (this.openQueue = resolve));
   }
 
   /** Read when statuses are written, so it may be settled after construction (a REST port of 0). */
@@ -64,19 +67,23 @@ export class StandaloneHerder implements Herder {
 
   /** Reads the internal topics and starts every stored connector in its target state. */
   async start(): Promise<void> {
-    await this.configs.start();
-    await this.offsets.start();
-    await this.statuses.start();
-    await this.serial(async () => {
+    try {
+      await this.configs.start();
+      await this.offsets.start();
+      await this.statuses.start();
       for (const name of this.configs.connectorNames()) await this.startConnectorAndTasks(name);
-    });
-    this.state = 'running';
+      this.state = 'running';
+    } finally {
+      // Requests that arrived meanwhile ran their validation and now queue behind the start.
+      this.openQueue();
+    }
   }
 
   /** Graceful stop: tasks flush and commit, connectors stop, statuses are written. */
   async stop(): Promise<void> {
     if (this.state === 'stopped' || this.state === 'stopping') return;
     this.state = 'stopping';
+    this.openQueue();
     await this.serial(() => this.worker.stopAll());
     await this.statuses.stop();
     await this.offsets.stop();
@@ -129,8 +136,9 @@ export class StandaloneHerder implements Herder {
 
   private startTasks(name: string, target: TargetState, only?: readonly number[]): void {
     const config = this.configs.connectorConfig(name)!;
-    this.configs.tasks(name).forEach((taskConfig, i) => {
-      if (!only || only.includes(i)) this.worker.startTask(name, i, config, taskConfig, target);
+    const configs = this.configs.tasks(name);
+    configs.forEach((taskConfig, i) => {
+      if (!only || only.includes(i)) this.worker.startTask(name, i, configs.length, config, taskConfig, target);
     });
   }
 
@@ -151,7 +159,13 @@ export class StandaloneHerder implements Herder {
   }
 
   private existing(name: string): ConnectorConfig {
+    this.ready();
     return this.views.rawConfig(name);
+  }
+
+  /** Reads answer 503 until the stores are loaded (as Kafka Connect's REST answers while starting). */
+  private ready(): void {
+    if (this.state === 'starting') throw new TributaryError('UNAVAILABLE', 'Worker is still starting up; try again shortly');
   }
 
   /** Pause, resume and stop answer an unknown connector with Kafka Connect's other 404 message. */
@@ -162,12 +176,15 @@ export class StandaloneHerder implements Herder {
   // ---- Herder: reads ----
 
   connectors(): string[] {
+    this.ready();
     return this.configs.connectorNames();
   }
   async connectorInfo(name: string): Promise<ConnectorInfo> {
+    this.ready();
     return this.views.info(name);
   }
   async connectorConfig(name: string): Promise<ConnectorConfig> {
+    this.ready();
     return this.views.config(name);
   }
   /** The stored config with secrets in clear (for re-applying config files, never for REST). */
@@ -175,18 +192,27 @@ export class StandaloneHerder implements Herder {
     return { ...this.views.rawConfig(name) };
   }
   async connectorStatus(name: string): Promise<ConnectorStateInfo> {
+    this.ready();
     return this.views.status(name);
   }
   async taskStatus(name: string, task: number): Promise<TaskStatusEntry> {
+    this.ready();
     return this.views.taskStatus(name, task);
   }
   async taskConfigs(name: string): Promise<TaskInfo[]> {
+    this.ready();
     return this.views.tasks(name);
   }
 
   // ---- Herder: config changes ----
 
   async putConnectorConfig(name: string, config: ConnectorConfig, options: PutConnectorOptions): Promise<{ created: boolean; info: ConnectorInfo }> {
+    return this.put(name, config, options);
+  }
+
+  /** `expected`: apply only if the stored config still equals it (PATCH's read-merge-write); else `null`. */
+  private async put(name: string, config: ConnectorConfig, options: PutConnectorOptions, expected?: ConnectorConfig): Promise<{ created: boolean; info: ConnectorInfo }>;
+  private async put(name: string, config: ConnectorConfig, options: PutConnectorOptions, expected?: ConnectorConfig): Promise<{ created: boolean; info: ConnectorInfo } | null> {
     if (config['name'] !== undefined && config['name'] !== name) {
       throw new TributaryError('BAD_REQUEST', 'Connector name configuration (' + config['name'] + ') doesn\'t match connector name in the URL (' + name + ')');
     }
@@ -195,7 +221,12 @@ export class StandaloneHerder implements Herder {
     const { infos } = await validateConnector(this.deps.registry, full);
     if (infos.error_count > 0) throw new TributaryError('CONFIG_INVALID', invalidConfigMessage(infos));
     return this.serial(async () => {
-      const exists = this.configs.connectorConfig(name) !== undefined;
+      const current = this.configs.connectorConfig(name);
+      if (expected !== undefined) {
+        if (!current) throw new TributaryError('NOT_FOUND', `Connector ${name} not found`);
+        if (!sameConfigs([current], [expected])) return null;
+      }
+      const exists = current !== undefined;
       if (exists && !options.allowReplace) throw new TributaryError('ALREADY_EXISTS', `Connector ${name} already exists`);
       const oldTasks = this.configs.tasks(name).length;
       await this.configs.putConnectorConfig(name, full, !exists ? options.initialState : undefined);
@@ -205,14 +236,18 @@ export class StandaloneHerder implements Herder {
     });
   }
 
+  /** Read, merge and write as one step: a concurrent change makes it merge again (validation stays outside the queue). */
   async patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<ConnectorInfo> {
-    const current = this.existing(name);
-    const next: ConnectorConfig = { ...current };
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === null) delete next[k];
-      else next[k] = v;
+    for (;;) {
+      const current = { ...this.existing(name) };
+      const next: ConnectorConfig = { ...current };
+      for (const [k, v] of Object.entries(patch)) {
+        if (v === null) delete next[k];
+        else next[k] = v;
+      }
+      const done = await this.put(name, next, { allowReplace: true }, current);
+      if (done) return done.info;
     }
-    return (await this.putConnectorConfig(name, next, { allowReplace: true })).info;
   }
 
   deleteConnector(name: string): Promise<void> {
@@ -235,7 +270,12 @@ export class StandaloneHerder implements Herder {
         this.existing(name);
         await this.worker.stopConnector(name);
         const config = this.configs.connectorConfig(name)!;
-        await this.worker.startConnector(name, config, this.configs.targetState(name) ?? 'STARTED', () => void this.reconfigure(name));
+        const target = this.configs.targetState(name) ?? 'STARTED';
+        const ok = await this.worker.startConnector(name, config, target, () => void this.reconfigure(name));
+        if (ok && target === 'STARTED' && (await this.regenerateTaskConfigs(name))) {
+          await this.worker.stopTasks(name);
+          this.startTasks(name, target);
+        }
       });
       return null;
     }

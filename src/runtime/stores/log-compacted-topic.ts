@@ -5,6 +5,7 @@ import { setMaxListeners } from 'node:events';
 import { TributaryError, isTributaryError } from '../../errors/codes.js';
 import type { Log, LogRecord } from '../../log/log.js';
 import { partitionForKey } from '../../log/partitioner.js';
+import { backoffDelay, sleep } from '../retry.js';
 import type { CompactedConsumer, CompactedTopic, CompactedTopicSpec } from './compacted-topic.js';
 
 const READ_BYTES = 4 << 20;
@@ -13,6 +14,7 @@ const POLL_WAIT_MS = 1000;
 interface Waiter {
   readonly offset: number;
   readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
 }
 
 export class LogCompactedTopic implements CompactedTopic {
@@ -22,7 +24,6 @@ export class LogCompactedTopic implements CompactedTopic {
   private waiters: Waiter[][] = [];
   private loops: Promise<void>[] = [];
   private readonly abort = new AbortController();
-  private failure: unknown = null;
 
   constructor(
     private readonly log: Log,
@@ -62,8 +63,14 @@ export class LogCompactedTopic implements CompactedTopic {
     return d.partitions.length;
   }
 
+  /**
+   * Reads one partition for as long as the topic is open. A read error is reported, fails the
+   * `readToEnd` calls waiting at that moment, and is retried after a backoff (as KafkaBasedLog
+   * keeps polling): a transient error does not break the store for good.
+   */
   private async tail(partition: number): Promise<void> {
     const signal = this.abort.signal;
+    let failures = 0;
     while (!signal.aborted) {
       try {
         const res = await this.log.read(this.topic, partition, this.positions[partition]!, { maxBytes: READ_BYTES, maxWaitMs: POLL_WAIT_MS, signal });
@@ -72,17 +79,21 @@ export class LogCompactedTopic implements CompactedTopic {
           this.consumer({ key: r.key.toString('utf8'), value: r.value, partition, offset: r.offset });
         }
         this.positions[partition] = res.nextOffset;
+        failures = 0;
         this.wake(partition);
       } catch (err) {
         if (signal.aborted) break;
-        if (isTributaryError(err, 'OFFSET_OUT_OF_RANGE')) {
-          this.positions[partition] = await this.log.earliestOffset(this.topic, partition);
-          continue;
+        try {
+          if (isTributaryError(err, 'OFFSET_OUT_OF_RANGE')) {
+            this.positions[partition] = await this.log.earliestOffset(this.topic, partition);
+            continue;
+          }
+          throw err;
+        } catch (e) {
+          this.onError(e);
+          for (const w of this.waiters[partition]!.splice(0)) w.reject(e);
+          await sleep(backoffDelay(failures++, { initialMs: 100, maxMs: 10_000 }), signal);
         }
-        this.failure = err;
-        this.onError(err);
-        this.wakeAll();
-        return;
       }
     }
   }
@@ -98,20 +109,18 @@ export class LogCompactedTopic implements CompactedTopic {
     }
   }
 
-  private wakeAll(): void {
-    for (const list of this.waiters) for (const w of list.splice(0)) w.resolve();
+  private rejectAll(err: unknown): void {
+    for (const list of this.waiters) for (const w of list.splice(0)) w.reject(err);
   }
 
+  /** Resolves once every record written before the call has been delivered; rejects on a read error meanwhile. */
   async readToEnd(): Promise<void> {
     const ends = await Promise.all(this.positions.map((_, p) => this.log.latestOffset(this.topic, p)));
     await Promise.all(
       ends.map((end, p) =>
-        this.positions[p]! >= end || this.failure
-          ? undefined
-          : new Promise<void>((resolve) => this.waiters[p]!.push({ offset: end, resolve })),
+        this.positions[p]! >= end ? undefined : new Promise<void>((resolve, reject) => this.waiters[p]!.push({ offset: end, resolve, reject })),
       ),
     );
-    if (this.failure) throw this.failure;
   }
 
   async send(records: ReadonlyArray<{ key: string; value: Buffer | null }>): Promise<void> {
@@ -130,6 +139,6 @@ export class LogCompactedTopic implements CompactedTopic {
   async stop(): Promise<void> {
     this.abort.abort();
     await Promise.all(this.loops);
-    this.wakeAll();
+    this.rejectAll(new TributaryError('LOG_CLOSED', `the reader of topic ${this.topic} is stopped`));
   }
 }
