@@ -3,11 +3,11 @@
  * Kafka Connect's JSON shapes, with secrets hidden.
  */
 import { TributaryError } from '../../errors/codes.js';
-import { maskConfig } from '../connector-config.js';
+import { configKeyInfo, maskConfig } from '../connector-config.js';
 import type { PluginRegistry } from '../plugins.js';
 import type { ConfigStore } from '../stores/config-store.js';
 import type { InstanceStatus, StatusStore } from '../stores/status-store.js';
-import type { ConnectorConfig, ConnectorInfo, ConnectorStateInfo, ConnectorType, TaskInfo, TaskStatusEntry } from './herder.js';
+import type { ConfigKeyInfo, ConnectorConfig, ConnectorInfo, ConnectorStateInfo, ConnectorType, PluginInfo, TaskInfo, TaskStatusEntry } from './herder.js';
 
 export class HerderViews {
   constructor(
@@ -67,6 +67,20 @@ export class HerderViews {
     const cls = config['connector.class'];
     const def = cls ? this.registry.find(cls, 'source', 'sink')?.create().config() : undefined;
     return this.configs.tasks(name).map((c, task) => ({ id: { connector: name, task }, config: def ? def.mask(c) : { ...c } }));
+  }
+
+  plugins(connectorsOnly: boolean): PluginInfo[] {
+    return this.registry
+      .list(connectorsOnly ? ['source', 'sink'] : undefined)
+      .map((p) => ({ class: p.className, type: p.type, version: p.version }))
+      .sort((a, b) => a.class.localeCompare(b.class));
+  }
+
+  /** The plugin's own config keys; NOT_FOUND for an unknown plugin. */
+  pluginConfig(plugin: string): ConfigKeyInfo[] {
+    const p = this.registry.find(plugin);
+    if (!p) throw new TributaryError('NOT_FOUND', `Unknown plugin ${plugin}.`);
+    return p.create().config().configKeys().map(configKeyInfo);
   }
 }
 

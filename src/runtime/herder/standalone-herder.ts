@@ -9,7 +9,7 @@ import { TributaryError } from '../../errors/codes.js';
 import type { Log } from '../../log/log.js';
 import type { TaskLogger } from '../../sdk/logger.js';
 import type { Clock } from '../../util/clock.js';
-import { configKeyInfo, invalidConfigMessage, validateConnector } from '../connector-config.js';
+import { invalidConfigMessage, validateConnector } from '../connector-config.js';
 import type { PluginRegistry } from '../plugins.js';
 import { ConfigStore } from '../stores/config-store.js';
 import { LogCompactedTopic } from '../stores/log-compacted-topic.js';
@@ -20,8 +20,9 @@ import type { WorkerSettings } from '../worker-settings.js';
 import { parseOffsetsBody, readOffsets, writeOffsets } from './connector-offsets.js';
 import type {
   ConfigInfos, ConfigKeyInfo, ConnectorConfig, ConnectorInfo, ConnectorOffsets, ConnectorStateInfo, Health, Herder,
-  PluginInfo, PutConnectorOptions, RestartOptions, TargetState, TaskInfo, TaskStatusEntry,
+  PluginInfo, PutConnectorOptions, RestartOptions, TaskInfo, TaskStatusEntry,
 } from './herder.js';
+import { ConnectorLifecycle, sameConfig } from './connector-lifecycle.js';
 import { HerderViews } from './herder-views.js';
 
 export interface StandaloneHerderDeps {
@@ -32,8 +33,6 @@ export interface StandaloneHerderDeps {
   readonly logger: (name: string) => TaskLogger;
 }
 
-const sameConfigs = (a: readonly Record<string, string>[], b: readonly Record<string, string>[]): boolean =>
-  a.length === b.length && a.every((x, i) => JSON.stringify(Object.entries(x).sort()) === JSON.stringify(Object.entries(b[i]!).sort()));
 
 export class StandaloneHerder implements Herder {
   private readonly configs: ConfigStore;
@@ -41,6 +40,7 @@ export class StandaloneHerder implements Herder {
   private readonly statuses: StatusStore;
   private readonly worker: Worker;
   private readonly views: HerderViews;
+  private readonly lifecycle: ConnectorLifecycle;
   private readonly log: TaskLogger;
   /** The serial queue; it starts closed so that nothing changes state before `start()` has run. */
   private queue: Promise<unknown>;
@@ -57,6 +57,7 @@ export class StandaloneHerder implements Herder {
     this.statuses = new StatusStore(new LogCompactedTopic(log, { topic: settings.statusTopic, partitions: settings.statusPartitions }, onError), warn);
     this.worker = new Worker({ ...deps, offsets: this.offsets, status: this.statuses });
     this.views = new HerderViews(this.configs, this.statuses, deps.registry);
+    this.lifecycle = new ConnectorLifecycle(this.configs, this.worker, (name) => void this.reconfigure(name), this.log);
     this.queue = new Promise<void>((resolve) => (this.openQueue = resolve));
   }
 
@@ -71,7 +72,7 @@ export class StandaloneHerder implements Herder {
       await this.configs.start();
       await this.offsets.start();
       await this.statuses.start();
-      for (const name of this.configs.connectorNames()) await this.startConnectorAndTasks(name);
+      for (const name of this.configs.connectorNames()) await this.lifecycle.start(name);
       this.state = 'running';
     } finally {
       // Requests that arrived meanwhile ran their validation and now queue behind the start.
@@ -106,55 +107,10 @@ export class StandaloneHerder implements Herder {
     return run;
   }
 
-  // ---- running connectors ----
-
-  private async startConnectorAndTasks(name: string): Promise<void> {
-    const config = this.configs.connectorConfig(name);
-    if (!config) return;
-    const target = this.configs.targetState(name) ?? 'STARTED';
-    const ok = await this.worker.startConnector(name, config, target, () => void this.reconfigure(name));
-    if (target === 'STOPPED') {
-      if (this.configs.tasks(name).length > 0) await this.configs.putTaskConfigs(name, []);
-      return;
-    }
-    if (ok && target === 'STARTED') await this.regenerateTaskConfigs(name);
-    this.startTasks(name, target);
-  }
-
-  /** Asks the running connector for task configs and stores them when they changed. */
-  private async regenerateTaskConfigs(name: string): Promise<boolean> {
-    let generated: Record<string, string>[];
-    try {
-      generated = await this.worker.connectorTaskConfigs(name);
-    } catch {
-      return false; // the connector is now FAILED
-    }
-    if (sameConfigs(generated, this.configs.tasks(name))) return false;
-    await this.configs.putTaskConfigs(name, generated);
-    return true;
-  }
-
-  private startTasks(name: string, target: TargetState, only?: readonly number[]): void {
-    const config = this.configs.connectorConfig(name)!;
-    const configs = this.configs.tasks(name);
-    configs.forEach((taskConfig, i) => {
-      if (!only || only.includes(i)) this.worker.startTask(name, i, configs.length, config, taskConfig, target);
-    });
-  }
-
-  private async stopConnectorAndTasks(name: string): Promise<void> {
-    await this.worker.stopTasks(name);
-    await this.worker.stopConnector(name);
-  }
-
   /** The connector asked for new task configs (`requestTaskReconfiguration`). */
   private reconfigure(name: string): Promise<void> {
     return this.serial(async () => {
-      if (!this.worker.isConnectorRunning(name)) return;
-      if (await this.regenerateTaskConfigs(name)) {
-        await this.worker.stopTasks(name);
-        this.startTasks(name, this.configs.targetState(name) ?? 'STARTED');
-      }
+      if (this.worker.isConnectorRunning(name)) await this.lifecycle.refreshTasks(name);
     }).catch((err: unknown) => this.log.error({ err }, `task reconfiguration of ${name} failed`));
   }
 
@@ -224,14 +180,14 @@ export class StandaloneHerder implements Herder {
       const current = this.configs.connectorConfig(name);
       if (expected !== undefined) {
         if (!current) throw new TributaryError('NOT_FOUND', `Connector ${name} not found`);
-        if (!sameConfigs([current], [expected])) return null;
+        if (!sameConfig(current, expected)) return null;
       }
       const exists = current !== undefined;
       if (exists && !options.allowReplace) throw new TributaryError('ALREADY_EXISTS', `Connector ${name} already exists`);
       const oldTasks = this.configs.tasks(name).length;
       await this.configs.putConnectorConfig(name, full, !exists ? options.initialState : undefined);
-      if (exists) await this.stopConnectorAndTasks(name);
-      await this.startConnectorAndTasks(name);
+      if (exists) await this.lifecycle.stop(name);
+      await this.lifecycle.start(name);
       return { created: !exists, info: this.views.info(name, oldTasks) };
     });
   }
@@ -254,7 +210,7 @@ export class StandaloneHerder implements Herder {
     return this.serial(async () => {
       this.existing(name);
       const tasks = this.configs.tasks(name).length;
-      await this.stopConnectorAndTasks(name);
+      await this.lifecycle.stop(name);
       await this.configs.removeConnectorConfig(name);
       this.statuses.remove(name, tasks);
       await this.statuses.flush();
@@ -268,14 +224,7 @@ export class StandaloneHerder implements Herder {
       this.existing(name);
       await this.serial(async () => {
         this.existing(name);
-        await this.worker.stopConnector(name);
-        const config = this.configs.connectorConfig(name)!;
-        const target = this.configs.targetState(name) ?? 'STARTED';
-        const ok = await this.worker.startConnector(name, config, target, () => void this.reconfigure(name));
-        if (ok && target === 'STARTED' && (await this.regenerateTaskConfigs(name))) {
-          await this.worker.stopTasks(name);
-          this.startTasks(name, target);
-        }
+        await this.lifecycle.restartInstance(name);
       });
       return null;
     }
@@ -290,18 +239,9 @@ export class StandaloneHerder implements Herder {
     };
     void this.serial(async () => {
       if (!this.configs.connectorConfig(name)) return;
-      const target = this.configs.targetState(name) ?? 'STARTED';
       if (tasks.length > 0) await this.worker.stopTasks(name, tasks);
-      if (restartConnector) {
-        await this.worker.stopConnector(name);
-        const ok = await this.worker.startConnector(name, this.configs.connectorConfig(name)!, target, () => void this.reconfigure(name));
-        if (ok && target === 'STARTED' && (await this.regenerateTaskConfigs(name))) {
-          await this.worker.stopTasks(name);
-          this.startTasks(name, target);
-          return;
-        }
-      }
-      if (tasks.length > 0) this.startTasks(name, target, tasks);
+      if (restartConnector) await this.lifecycle.restartInstance(name);
+      if (tasks.length > 0) this.lifecycle.startTasks(name, tasks);
     }).catch((err: unknown) => this.log.error({ err }, `restart of ${name} failed`));
     return plan;
   }
@@ -311,7 +251,7 @@ export class StandaloneHerder implements Herder {
       this.existing(name);
       if (task < 0 || task >= this.configs.tasks(name).length) throw new TributaryError('NOT_FOUND', `Task ${name}-${task} not found`);
       await this.worker.stopTasks(name, [task]);
-      this.startTasks(name, this.configs.targetState(name) ?? 'STARTED', [task]);
+      this.lifecycle.startTasks(name, [task]);
     });
   }
 
@@ -321,7 +261,7 @@ export class StandaloneHerder implements Herder {
       if (this.configs.targetState(name) === 'STOPPED') {
         // Kafka Connect pauses a stopped connector's (empty) task set; it stays down.
         await this.configs.putTargetState(name, 'PAUSED');
-        return this.startConnectorAndTasks(name);
+        return this.lifecycle.start(name);
       }
       await this.configs.putTargetState(name, 'PAUSED');
       await this.worker.stopConnector(name, false);
@@ -337,14 +277,12 @@ export class StandaloneHerder implements Herder {
       await this.configs.putTargetState(name, 'STARTED');
       if (before === 'STARTED') return;
       if (before === 'STOPPED' || this.worker.taskIds(name).length === 0) {
-        await this.stopConnectorAndTasks(name);
-        return this.startConnectorAndTasks(name);
+        await this.lifecycle.stop(name);
+        return this.lifecycle.start(name);
       }
       const ok = await this.worker.startConnector(name, this.configs.connectorConfig(name)!, 'STARTED', () => void this.reconfigure(name));
-      if (ok && (await this.regenerateTaskConfigs(name))) {
-        await this.worker.stopTasks(name);
-        this.startTasks(name, 'STARTED');
-      } else this.worker.setTargetState(name, 'STARTED');
+      // Changed task configs restart the tasks; otherwise the paused tasks just resume.
+      if (!(ok && (await this.lifecycle.refreshTasks(name)))) this.worker.setTargetState(name, 'STARTED');
     });
   }
 
@@ -352,7 +290,7 @@ export class StandaloneHerder implements Herder {
     return this.serial(async () => {
       this.known(name);
       const tasks = this.configs.tasks(name).length;
-      await this.stopConnectorAndTasks(name);
+      await this.lifecycle.stop(name);
       await this.configs.putTaskConfigs(name, []);
       await this.configs.putTargetState(name, 'STOPPED');
       for (let i = 0; i < tasks; i++) this.statuses.removeTask(name, i);
@@ -413,15 +351,10 @@ export class StandaloneHerder implements Herder {
   }
 
   plugins(connectorsOnly: boolean): PluginInfo[] {
-    return this.deps.registry
-      .list(connectorsOnly ? ['source', 'sink'] : undefined)
-      .map((p) => ({ class: p.className, type: p.type, version: p.version }))
-      .sort((a, b) => a.class.localeCompare(b.class));
+    return this.views.plugins(connectorsOnly);
   }
 
   pluginConfig(plugin: string): ConfigKeyInfo[] {
-    const p = this.deps.registry.find(plugin);
-    if (!p) throw new TributaryError('NOT_FOUND', `Unknown plugin ${plugin}.`);
-    return p.create().config().configKeys().map(configKeyInfo);
+    return this.views.pluginConfig(plugin);
   }
 }
