@@ -45,16 +45,15 @@
  * appends in flight vs the same baseline), raw_read_ratio (readRaw vs fs.read into fresh buffers) and
  * decoded_read_ratio (read vs fs.read + the same record decoder, without the log).
  */
-import { execFileSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import * as os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOG_OVERHEAD, decodeBatchInto, encodeBatch, readBatchHeader } from '../src/log/codec/record-batch.js';
 import { EmbeddedLog } from '../src/log/embedded/embedded-log.js';
 import type { LogRecord, StoredRecord } from '../src/log/log.js';
+import { machine, median } from './bench-env.js';
 
 const KiB = 1024;
 const MiB = 1024 * 1024;
@@ -389,11 +388,6 @@ async function runOnce(root: string, index: number, batches: number, batch: Buff
 // ---------------------------------------------------------------------------------------------------
 // Reporting
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const fmt1 = (n: number): string => n.toFixed(1);
@@ -411,22 +405,6 @@ function describePhase(label: string, phases: Phase[]): string {
   );
 }
 
-function machine(dir: string): string[] {
-  const cpus = os.cpus();
-  const lines = [
-    `cpu: ${cpus[0]?.model ?? 'unknown'}, ${cpus.length} logical cores`,
-    `ram: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB total, ${(os.freemem() / 2 ** 30).toFixed(1)} GiB free`,
-    `os: ${os.type()} ${os.release()} ${os.arch()}; node ${process.version}`,
-  ];
-  try {
-    const df = execFileSync('df', ['-T', dir], { encoding: 'utf8' }).trim().split('\n');
-    const cols = df[df.length - 1]!.trim().split(/\s+/);
-    lines.push(`filesystem: ${cols[0]} (${cols[1]}) mounted on ${cols[cols.length - 1]}; data dir ${dir}`);
-  } catch {
-    lines.push(`filesystem: unknown (df -T failed); data dir ${dir}`);
-  }
-  return lines;
-}
 
 // ---------------------------------------------------------------------------------------------------
 

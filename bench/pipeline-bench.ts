@@ -36,17 +36,16 @@
  *
  * Last line: `RESULT pipeline lines_per_s=<n> baseline_lines_per_s=<n> ratio=<x>` (target ≥ 0.3).
  */
-import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
 import { mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
-import * as os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StandaloneApp } from '../src/cli/standalone-app.js';
 import { packageVersion } from '../src/cli/version.js';
 import type { ConnectorFile } from '../src/config/connector-file.js';
 import { loadWorkerConfig } from '../src/config/worker-config.js';
+import { machine, median } from './bench-env.js';
 
 const MiB = 1024 * 1024;
 
@@ -297,28 +296,7 @@ async function runPipeline(dir: string, input: string, output: string, inputByte
 
 const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
-function machine(dir: string): string[] {
-  const cpus = os.cpus();
-  const lines = [
-    `cpu: ${cpus[0]?.model ?? 'unknown'}, ${cpus.length} logical cores`,
-    `ram: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB total, ${(os.freemem() / 2 ** 30).toFixed(1)} GiB free`,
-    `os: ${os.type()} ${os.release()} ${os.arch()}; node ${process.version}`,
-  ];
-  try {
-    const df = execFileSync('df', ['-T', dir], { encoding: 'utf8' }).trim().split('\n');
-    const cols = df[df.length - 1]!.trim().split(/\s+/);
-    lines.push(`filesystem: ${cols[0]} (${cols[1]}) mounted on ${cols[cols.length - 1]}; data dir ${dir}`);
-  } catch {
-    lines.push(`filesystem: unknown (df -T failed); data dir ${dir}`);
-  }
-  return lines;
-}
 
 async function main(): Promise<void> {
   await mkdir(BASE_DIR, { recursive: true });

@@ -9,17 +9,12 @@ import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { REPO_ROOT } from './cli-run.js';
+import { REPO_ROOT, type CliResult } from './cli-run.js';
 
 const BIN = join(REPO_ROOT, 'bin', 'tributary.js');
 
-/** How a worker process ended, with everything it printed. */
-export interface WorkerExit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+/** How a worker process ended, with everything it printed (the same shape as a CLI run's result). */
+export type WorkerExit = CliResult;
 
 export interface RestAnswer {
   readonly status: number;

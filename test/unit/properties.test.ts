@@ -2,52 +2,10 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseProperties, parsePropertyEntries } from '../../src/config/properties.js';
 import { isTributaryError } from '../../src/errors/codes.js';
+import { CONNECT_FILE_SOURCE_PROPERTIES, connectStandaloneProperties } from '../support/kafka-config-files.js';
 
-const LICENSE = `# Licensed to the Apache Software Foundation (ASF) under one or more
-# contributor license agreements.  See the NOTICE file distributed with
-# this work for additional information regarding copyright ownership.
-#
-#    http://www.apache.org/licenses/LICENSE-2.0
-#
-`;
-
-// Apache Kafka's config/connect-standalone.properties (3.x), plus the plugin.path line its
-// quickstart appends.
-const CONNECT_STANDALONE = `${LICENSE}
-# These are defaults. This file just demonstrates how to override some settings.
-bootstrap.servers=localhost:9092
-
-# The converters specify the format of data in Kafka and how to translate it into Connect data. Every Connect user will
-# need to configure these based on the format they want their data in when loaded from or stored into Kafka
-key.converter=org.apache.kafka.connect.json.JsonConverter
-value.converter=org.apache.kafka.connect.json.JsonConverter
-# Converter-specific settings can be passed in by prefixing the Converter's setting with the converter we want to apply
-# it to
-key.converter.schemas.enable=true
-value.converter.schemas.enable=true
-
-offset.storage.file.filename=/tmp/connect.offsets
-# Flush much faster than normal, which is useful for testing/debugging
-offset.flush.interval.ms=10000
-
-# Set to a list of filesystem paths separated by commas (,) to enable class loading isolation for plugins
-# (connectors, converters, transformations). The list should consist of top level directories that include 
-# any combination of: 
-# a) directories immediately containing jars with plugins and their dependencies
-# Note: symlinks will be followed to discover dependencies or plugins.
-# Examples: 
-# plugin.path=/usr/local/share/java,/usr/local/share/kafka/plugins,/opt/connectors,
-#plugin.path=
-plugin.path=libs/connect-file-3.9.0.jar
-`;
-
-// Apache Kafka's config/connect-file-source.properties (no newline at the end, as in Kafka).
-const CONNECT_FILE_SOURCE = `${LICENSE}
-name=local-file-source
-connector.class=FileStreamSource
-tasks.max=1
-file=test.txt
-topic=connect-test`;
+const CONNECT_STANDALONE = connectStandaloneProperties();
+const CONNECT_FILE_SOURCE = CONNECT_FILE_SOURCE_PROPERTIES;
 
 function errorOf(fn: () => unknown): Error {
   try {

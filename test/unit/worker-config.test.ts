@@ -11,6 +11,7 @@ import {
 } from '../../src/config/worker-config.js';
 import { isTributaryError } from '../../src/errors/codes.js';
 import { useTempDirs } from '../support/temp-dir.js';
+import { connectStandaloneProperties, lineOf } from '../support/kafka-config-files.js';
 
 const tempDir = useTempDirs('tributary-worker-config-');
 
@@ -34,33 +35,7 @@ function header(n: number): string {
   return `Worker configuration is invalid and contains the following ${n} error(s):\n`;
 }
 
-// Apache Kafka's config/connect-standalone.properties (3.x) with the plugin.path line its
-// quickstart appends.
-const CONNECT_STANDALONE = `# Licensed to the Apache Software Foundation (ASF) under one or more
-# contributor license agreements.
-
-# These are defaults. This file just demonstrates how to override some settings.
-bootstrap.servers=localhost:9092
-
-# The converters specify the format of data in Kafka and how to translate it into Connect data. Every Connect user will
-# need to configure these based on the format they want their data in when loaded from or stored into Kafka
-key.converter=org.apache.kafka.connect.json.JsonConverter
-value.converter=org.apache.kafka.connect.json.JsonConverter
-# Converter-specific settings can be passed in by prefixing the Converter's setting with the converter we want to apply
-# it to
-key.converter.schemas.enable=true
-value.converter.schemas.enable=true
-
-offset.storage.file.filename=/tmp/connect.offsets
-# Flush much faster than normal, which is useful for testing/debugging
-offset.flush.interval.ms=10000
-
-# Set to a list of filesystem paths separated by commas (,) to enable class loading isolation for plugins
-# Examples: 
-# plugin.path=/usr/local/share/java,/usr/local/share/kafka/plugins,/opt/connectors,
-#plugin.path=
-plugin.path=/usr/local/share/java,/usr/local/share/kafka/plugins,/opt/connectors,
-`;
+const CONNECT_STANDALONE = connectStandaloneProperties('/usr/local/share/java,/usr/local/share/kafka/plugins,/opt/connectors,');
 
 // The settings of Apache Kafka's config/connect-distributed.properties (comments shortened).
 const CONNECT_DISTRIBUTED = `##
@@ -181,8 +156,8 @@ describe('loadWorkerConfig from Kafka files', () => {
       'offset.flush.interval.ms': '10000',
       'plugin.path': '/usr/local/share/java,/usr/local/share/kafka/plugins,/opt/connectors,',
     });
-    expect(cfg.sourceOf('offset.flush.interval.ms')).toBe(`${path}:18`);
-    expect(cfg.sourceOf('key.converter.schemas.enable')).toBe(`${path}:13`);
+    expect(cfg.sourceOf('offset.flush.interval.ms')).toBe(`${path}:${lineOf(CONNECT_STANDALONE, 'offset.flush.interval.ms=')}`);
+    expect(cfg.sourceOf('key.converter.schemas.enable')).toBe(`${path}:${lineOf(CONNECT_STANDALONE, 'key.converter.schemas.enable=')}`);
     expect(cfg.sourceOf('rest.port')).toBe('default');
   });
 
