@@ -1,6 +1,34 @@
-/** What every benchmark shares: the machine it ran on, and medians. */
+/** What every benchmark shares: settings from the environment, a scratch directory, the machine, medians. */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import * as os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** A numeric setting from the environment (`fallback` when unset); throws when below `min`. */
+export function envNumber(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min) throw new Error(`${name}=${raw}: expected a number ≥ ${min}`);
+  return n;
+}
+
+/** The repository root: the nearest directory above this file holding package.json (works from dist/ or bench/). */
+export function repoRoot(): string {
+  let dir = fileURLToPath(new URL('.', import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return process.cwd();
+    dir = up;
+  }
+}
+
+/** Where a benchmark puts its files: `$<envVar>`, else `.bench-tmp` in the repository (git-ignored). */
+export function benchDir(envVar: string): string {
+  return process.env[envVar] || join(repoRoot(), '.bench-tmp');
+}
 
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -48,12 +48,11 @@
 import { randomFillSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { LOG_OVERHEAD, decodeBatchInto, encodeBatch, readBatchHeader } from '../src/log/codec/record-batch.js';
 import { EmbeddedLog } from '../src/log/embedded/embedded-log.js';
 import type { LogRecord, StoredRecord } from '../src/log/log.js';
-import { machine, median } from './bench-env.js';
+import { benchDir, envNumber, machine, median } from './bench-env.js';
 
 const KiB = 1024;
 const MiB = 1024 * 1024;
@@ -66,13 +65,6 @@ const VARIANTS = 64;
 /** Every SAMPLE_EVERY-th record read back has its value compared with what was appended. */
 const SAMPLE_EVERY = 997;
 
-function envNumber(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min) throw new Error(`${name}=${raw}: expected a number ≥ ${min}`);
-  return n;
-}
 
 const TOTAL_MIB = envNumber('BENCH_LOG_MIB', 1024, 1);
 const RUNS = Math.floor(envNumber('BENCH_LOG_RUNS', 1, 1));
@@ -80,18 +72,7 @@ const WARMUP_MIB = envNumber('BENCH_LOG_WARMUP_MIB', 32, 0);
 const IN_FLIGHT = Math.floor(envNumber('BENCH_LOG_INFLIGHT', 8, 1));
 const SLICES = Math.floor(envNumber('BENCH_LOG_SLICES', 16, 1));
 const READ_PASSES = Math.floor(envNumber('BENCH_LOG_READ_PASSES', 3, 1));
-/** The repository root: the nearest directory above this file holding package.json (works from dist/ or bench/). */
-function repoRoot(): string {
-  let dir = fileURLToPath(new URL('.', import.meta.url));
-  for (;;) {
-    if (fs.existsSync(join(dir, 'package.json'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-}
-const REPO_ROOT = repoRoot();
-const BASE_DIR = process.env['BENCH_LOG_DIR'] || join(REPO_ROOT, '.bench-tmp');
+const BASE_DIR = benchDir('BENCH_LOG_DIR');
 
 // ---------------------------------------------------------------------------------------------------
 // Payload: one pool of random bytes; record j of variant v is a 1 KiB view at a fixed place in it.

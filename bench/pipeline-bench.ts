@@ -39,23 +39,15 @@
 import { once } from 'node:events';
 import * as fs from 'node:fs';
 import { mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { StandaloneApp } from '../src/cli/standalone-app.js';
 import { packageVersion } from '../src/cli/version.js';
 import type { ConnectorFile } from '../src/config/connector-file.js';
 import { loadWorkerConfig } from '../src/config/worker-config.js';
-import { machine, median } from './bench-env.js';
+import { benchDir, envNumber, machine, median } from './bench-env.js';
 
 const MiB = 1024 * 1024;
 
-function envNumber(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min) throw new Error(`${name}=${raw}: expected a number ≥ ${min}`);
-  return n;
-}
 
 const LINES = Math.floor(envNumber('BENCH_PIPELINE_LINES', 1_000_000, 1));
 const FLUSH_MS = Math.floor(envNumber('BENCH_PIPELINE_FLUSH_MS', 1000, 1));
@@ -67,17 +59,7 @@ const STALL_MS = envNumber('BENCH_PIPELINE_STALL_MS', 30_000, 100);
 const PIPELINE_ONLY = process.env['BENCH_PIPELINE_ONLY'] === '1';
 const TOPIC = 'lines';
 
-/** The repository root: the nearest directory above this file holding package.json (works from dist/ or bench/). */
-function repoRoot(): string {
-  let dir = fileURLToPath(new URL('.', import.meta.url));
-  for (;;) {
-    if (fs.existsSync(join(dir, 'package.json'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-}
-const BASE_DIR = process.env['BENCH_PIPELINE_DIR'] || join(repoRoot(), '.bench-tmp');
+const BASE_DIR = benchDir('BENCH_PIPELINE_DIR');
 
 function now(): number {
   return performance.now() / 1000;

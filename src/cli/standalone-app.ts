@@ -12,6 +12,7 @@ import { EmbeddedLog } from '../log/embedded/embedded-log.js';
 import { invalidConfigMessage } from '../runtime/connector-config.js';
 import { createRestServer, type RestServer } from '../rest/rest-server.js';
 import { builtinRegistry } from '../runtime/builtin-plugins.js';
+import { sameConfig } from '../runtime/herder/connector-lifecycle.js';
 import { StandaloneHerder } from '../runtime/herder/standalone-herder.js';
 import type { TargetState } from '../runtime/herder/herder.js';
 import { LoggerRegistry } from '../runtime/logging.js';
@@ -32,7 +33,12 @@ export interface StandaloneOptions {
   readonly logDestination?: NodeJS.WritableStream;
 }
 
-const int = (v: string | undefined, fallback: number): number => (v !== undefined && /^\d+$/.test(v.trim()) ? Number(v) : fallback);
+/** A Kafka client setting the runtime reads (e.g. `producer.buffer.memory`): a positive integer, or the default when unset. */
+function clientInt(key: string, v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (!/^\d+$/.test(v.trim()) || Number(v) < 1) throw new TributaryError('CONFIG_INVALID', `${key}: expected a positive integer, got ${JSON.stringify(v)}`);
+  return Number(v);
+}
 
 /** The runtime's settings from the worker config (Kafka client keys under `producer.`/`consumer.`). */
 export function workerSettings(cfg: WorkerConfig): Mutable<WorkerSettings> {
@@ -49,9 +55,9 @@ export function workerSettings(cfg: WorkerConfig): Mutable<WorkerSettings> {
     offsetFlushIntervalMs: cfg.get('offset.flush.interval.ms'),
     offsetFlushTimeoutMs: cfg.get('offset.flush.timeout.ms'),
     taskShutdownGracefulTimeoutMs: cfg.get('task.shutdown.graceful.timeout.ms'),
-    producerBufferBytes: int(producer['buffer.memory'], DEFAULT_WORKER_SETTINGS.producerBufferBytes),
-    consumerFetchMaxBytes: int(consumer['fetch.max.bytes'], DEFAULT_WORKER_SETTINGS.consumerFetchMaxBytes),
-    consumerMaxPollRecords: Math.max(1, int(consumer['max.poll.records'], DEFAULT_WORKER_SETTINGS.consumerMaxPollRecords)),
+    producerBufferBytes: clientInt('producer.buffer.memory', producer['buffer.memory'], DEFAULT_WORKER_SETTINGS.producerBufferBytes),
+    consumerFetchMaxBytes: clientInt('consumer.fetch.max.bytes', consumer['fetch.max.bytes'], DEFAULT_WORKER_SETTINGS.consumerFetchMaxBytes),
+    consumerMaxPollRecords: clientInt('consumer.max.poll.records', consumer['max.poll.records'], DEFAULT_WORKER_SETTINGS.consumerMaxPollRecords),
     configTopic: cfg.get('config.storage.topic'),
     offsetTopic: cfg.get('offset.storage.topic'),
     statusTopic: cfg.get('status.storage.topic'),
@@ -72,7 +78,10 @@ export class StandaloneApp {
   /** The REST address actually bound. */
   address: { host: string; port: number } | null = null;
 
+  private readonly settings: Mutable<WorkerSettings>;
+
   constructor(private readonly opts: StandaloneOptions) {
+    this.settings = workerSettings(opts.config);
     this.loggers = new LoggerRegistry({
       level: opts.config.get('log.level'),
       destination: opts.logDestination as never,
@@ -91,7 +100,7 @@ export class StandaloneApp {
     });
     const registry = builtinRegistry();
     await registry.loadPluginPath(cfg.get('plugin.path'));
-    const settings = workerSettings(cfg);
+    const settings = this.settings;
     this.herder = new StandaloneHerder({ log: this.log, registry, settings, clock: systemClock, logger: (n) => this.loggers.logger(n) });
     const listener = cfg.listener;
     this.rest = createRestServer({ herder: this.herder, loggers: this.loggers, host: listener.host, port: listener.port, version: this.opts.version });
@@ -125,7 +134,7 @@ export class StandaloneApp {
     const herder = this.herder!;
     if (herder.connectors().includes(file.name)) {
       const current = await herder.connectorConfigRaw(file.name);
-      if (JSON.stringify(Object.entries(current).sort()) === JSON.stringify(Object.entries(file.config).sort())) return;
+      if (sameConfig(current, file.config)) return;
     }
     await herder.putConnectorConfig(file.name, { ...file.config }, {
       allowReplace: true,

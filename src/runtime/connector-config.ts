@@ -98,7 +98,7 @@ export async function validateConnector(registry: PluginRegistry, config: Connec
     for (const s of sections) {
       const r = s.reports.find((x) => s.prefix + x.name === name);
       if (r) {
-        (r.errors as string[]).push(msg);
+        r.errors.push(msg);
         return;
       }
     }
@@ -115,19 +115,19 @@ export async function validateConnector(registry: PluginRegistry, config: Connec
       reports = connector.validate ? await connector.validate(config) : own.validate(config);
     } catch (err) {
       reports = own.validate(config);
-      (reports[0]?.errors as string[] | undefined)?.push(`validation failed: ${(err as Error).message}`);
+      addError('connector.class', `The connector's validation failed: ${(err as Error).message}`);
     }
     sections.push({ def: own, prefix: '', reports });
   }
   for (const which of ['key', 'value', 'header'] as const) {
     const cls = config[`${which}.converter`];
     if (!cls) continue;
-    const p = which === 'header' ? registry.find(cls, 'header_converter', 'converter') : registry.find(cls, 'converter');
-    if (!p || (which === 'header' && typeof (p.create() as { toConnectHeader?: unknown }).toConnectHeader !== 'function')) addError(`${which}.converter`, `Invalid value ${cls} for configuration ${which}.converter: Class ${cls} could not be found.`);
+    const found = which === 'header' ? registry.createHeaderConverter(cls) : registry.find(cls, 'converter');
+    if (!found) addError(`${which}.converter`, `Invalid value ${cls} for configuration ${which}.converter: Class ${cls} could not be found.`);
   }
   if (type === 'sink') checkSinkTopics(config, addError);
   for (const kind of ['transforms', 'predicates'] as const) {
-    const aliases = (config[kind] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const aliases = listSetting(config, kind);
     for (const alias of aliases) sections.push(aliasSection(registry, config, kind, alias));
   }
   const seen = new Set<string>();
@@ -152,7 +152,7 @@ export async function validateConnector(registry: PluginRegistry, config: Connec
 }
 
 function checkSinkTopics(config: ConnectorConfig, addError: (name: string, msg: string) => void): void {
-  const topics = (config['topics'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const topics = listSetting(config, 'topics');
   const regex = (config['topics.regex'] ?? '').trim();
   if (topics.length > 0 && regex) {
     addError('topics', 'topics and topics.regex are mutually exclusive options, but both are set.');
@@ -186,12 +186,12 @@ function aliasSection(registry: PluginRegistry, config: ConnectorConfig, kind: '
   const reports = def.validate(props);
   const cls = props['type'];
   const plugin = cls ? registry.find(cls, pluginType) : undefined;
-  if (cls && !plugin) (reports[0]!.errors as string[]).push(`Invalid value ${cls} for configuration ${prefix}type: Class ${cls} could not be found.`);
+  if (cls && !plugin) reports[0]!.errors.push(`Invalid value ${cls} for configuration ${prefix}type: Class ${cls} could not be found.`);
   if (kind === 'transforms' && props['predicate']) {
-    const preds = (config['predicates'] ?? '').split(',').map((s) => s.trim());
-    if (!preds.includes(props['predicate'])) {
-      reports.find((r) => r.name === 'predicate')!.errors.length === 0 &&
-        (reports.find((r) => r.name === 'predicate')!.errors as string[]).push(`Invalid value ${props['predicate']} for configuration ${prefix}predicate: the predicate is not listed in 'predicates'`);
+    const preds = listSetting(config, 'predicates');
+    const report = reports.find((r) => r.name === 'predicate')!;
+    if (!preds.includes(props['predicate']) && report.errors.length === 0) {
+      report.errors.push(`Invalid value ${props['predicate']} for configuration ${prefix}predicate: the predicate is not listed in 'predicates'`);
     }
   }
   if (plugin) {
@@ -200,6 +200,16 @@ function aliasSection(registry: PluginRegistry, config: ConnectorConfig, kind: '
     reports.push(...own.validate(props).filter((r) => !['type', 'predicate', 'negate'].includes(r.name)));
   }
   return { def, prefix, reports };
+}
+
+/** A sink connector's consumer group: `connect-<name>`, unless `consumer.override.group.id` is set. */
+export function sinkGroup(name: string, config: Readonly<Record<string, string>>): string {
+  return config['consumer.override.group.id'] ?? `connect-${name}`;
+}
+
+/** A comma-separated connector setting (`topics`, `transforms`, `predicates`) as its non-empty items. */
+export function listSetting(config: Readonly<Record<string, string>>, key: string): string[] {
+  return (config[key] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 /** Keys starting with `prefix`, with the prefix removed. */
@@ -221,7 +231,7 @@ export function maskConfig(registry: PluginRegistry, config: ConnectorConfig): C
   let out = { ...config };
   if (plugin) out = plugin.create().config().mask(out);
   for (const kind of ['transforms', 'predicates'] as const) {
-    for (const alias of (config[kind] ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const alias of listSetting(config, kind)) {
       const prefix = `${kind}.${alias}.`;
       const cls = config[`${prefix}type`];
       const p = cls ? registry.find(cls, kind === 'transforms' ? 'transformation' : 'predicate') : undefined;

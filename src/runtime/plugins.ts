@@ -8,6 +8,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TributaryError } from '../errors/codes.js';
+import type { HeaderConverter } from '../sdk/converter.js';
 import type { Plugin, PluginType } from '../sdk/plugin.js';
 
 export class PluginRegistry {
@@ -31,6 +32,16 @@ export class PluginRegistry {
   find<T extends PluginType>(name: string, ...types: T[]): Extract<Plugin, { type: T }> | undefined {
     const p = this.byName.get(name.trim());
     return p && (types.length === 0 || types.includes(p.type as T)) ? (p as Extract<Plugin, { type: T }>) : undefined;
+  }
+
+  /**
+   * A new header converter called `name`: a header_converter plugin, or (as Kafka Connect allows) a
+   * converter that also implements HeaderConverter, such as StringConverter. Undefined otherwise.
+   */
+  createHeaderConverter(name: string): HeaderConverter | undefined {
+    const p = this.find(name, 'header_converter', 'converter');
+    const c = p?.create() as Partial<HeaderConverter> | undefined;
+    return typeof c?.toConnectHeader === 'function' && typeof c.fromConnectHeader === 'function' ? (c as HeaderConverter) : undefined;
   }
 
   list(types?: readonly PluginType[]): readonly Plugin[] {

@@ -17,6 +17,12 @@ export function backoffDelay(attempt: number, opts: BackoffOptions = {}): number
   return Math.max(0, Math.round(base * jitter));
 }
 
+/** How long to wait before retrying after `err`: its own `retryAfterMs` when it gives one, else the backoff. */
+export function retryDelay(err: unknown, attempt: number): number {
+  const after = (err as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+  return typeof after === 'number' ? after : backoffDelay(attempt);
+}
+
 /** Resolves after `ms`, or at once when `signal` aborts. Never rejects. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted || ms <= 0) return Promise.resolve();

@@ -6,13 +6,13 @@
  * task without committing.
  */
 import { setMaxListeners } from 'node:events';
-import { TributaryError } from '../errors/codes.js';
+import { TributaryError, isTributaryError } from '../errors/codes.js';
 import type { Log, StoredRecord } from '../log/log.js';
 import { isRetriable } from '../sdk/errors.js';
 import type { ConnectHeader, SinkRecord, TopicPartitionOffset, TopicPartitionRef } from '../sdk/records.js';
 import type { SinkTask, SinkTaskContext } from '../sdk/sink-task.js';
 import type { Clock } from '../util/clock.js';
-import { backoffDelay, sleep } from './retry.js';
+import { retryDelay, sleep } from './retry.js';
 import { SinkAssignment } from './sink-assignment.js';
 import type { TaskConverters, TransformChain } from './task-plugins.js';
 import { TaskRunner, type TaskRunnerBase } from './task-runner.js';
@@ -130,7 +130,7 @@ export class SinkTaskRunner extends TaskRunner {
       if (this.paused) {
         // Paused: nothing is delivered, but what was put keeps being flushed and committed on time.
         await this.pausedWait(POLL_WAIT_MS);
-        if (!(await this.afterPausedWait())) break;
+        if (!this.stopping && this.uncommitted && this.commitDue()) await this.commit();
         continue;
       }
       await this.refreshAssignment();
@@ -144,14 +144,6 @@ export class SinkTaskRunner extends TaskRunner {
       }
       if (this.commitDue()) await this.commit();
     }
-  }
-
-  /** After a paused wait: commits when due; false when stopping. Throws a raised failure. */
-  private async afterPausedWait(): Promise<boolean> {
-    if (this.fatal !== null) throw this.fatal;
-    if (this.stopping) return false;
-    if (this.uncommitted && this.commitDue()) await this.commit();
-    return true;
   }
 
   /** Reads from every readable assigned partition; long-polls only when all are empty. */
@@ -192,7 +184,7 @@ export class SinkTaskRunner extends TaskRunner {
     try {
       res = await this.deps.log.read(tp.topic, tp.partition, pos, { maxBytes, maxWaitMs, signal });
     } catch (err) {
-      if ((err as { code?: string }).code === 'OFFSET_OUT_OF_RANGE') {
+      if (isTributaryError(err, 'OFFSET_OUT_OF_RANGE')) {
         const earliest = await this.deps.log.earliestOffset(tp.topic, tp.partition);
         this.deps.logger.warn(`offset ${pos} of ${tp.topic}-${tp.partition} is out of range; resetting to the earliest offset ${earliest}`);
         this.positions.set(k, earliest);
@@ -256,7 +248,7 @@ export class SinkTaskRunner extends TaskRunner {
       } catch (err) {
         if (!isRetriable(err)) throw err;
         if (this.stopping) return false;
-        const wait = (err as { retryAfterMs?: number }).retryAfterMs ?? backoffDelay(attempt);
+        const wait = retryDelay(err, attempt);
         this.deps.logger.warn(`put failed, redelivering the same ${records.length} records in ${wait} ms: ${(err as Error).message}`);
         await sleep(wait, this.stopSignal.signal);
         if (this.stopping) return false;

@@ -17,8 +17,7 @@ import type { OffsetStore } from './stores/offset-store.js';
 import { SubmittedBatches, type SourceOffset } from './submitted-batches.js';
 import type { TaskConverters, TransformChain } from './task-plugins.js';
 import { TaskRunner, type TaskRunnerBase } from './task-runner.js';
-import { backoffDelay, sleep } from './retry.js';
-import type { Clock } from '../util/clock.js';
+import { retryDelay, sleep, withTimeout } from './retry.js';
 
 export interface SourceRunnerDeps extends TaskRunnerBase {
   readonly task: SourceTask;
@@ -27,7 +26,6 @@ export interface SourceRunnerDeps extends TaskRunnerBase {
   readonly offsets: OffsetStore;
   readonly converters: TaskConverters;
   readonly transforms: TransformChain<SourceRecord>;
-  readonly clock: Clock;
   readonly offsetFlushIntervalMs: number;
   readonly offsetFlushTimeoutMs: number;
   readonly bufferBytes: number;
@@ -93,7 +91,7 @@ export class SourceTaskRunner extends TaskRunner {
       } catch (err) {
         if (this.stopping) break;
         if (!isRetriable(err)) throw err;
-        const wait = (err as { retryAfterMs?: number }).retryAfterMs ?? backoffDelay(retries++);
+        const wait = retryDelay(err, retries++);
         this.deps.logger.warn(`poll failed, retrying in ${wait} ms: ${(err as Error).message}`);
         await sleep(wait, this.stopSignal.signal);
         continue;
@@ -115,7 +113,6 @@ export class SourceTaskRunner extends TaskRunner {
     const topics: string[] = [];
     const explicit: Array<number | null> = [];
     const out: LogRecord[] = [];
-    let bytes = 0;
     // Records of one source partition usually come in runs sharing one partition object: its JSON
     // (the identity) is computed once per run and only the run's newest offset goes in the map.
     let runPartition: OffsetMap | null = null;
@@ -145,7 +142,6 @@ export class SourceTaskRunner extends TaskRunner {
         topics.push(r.topic);
         explicit.push(r.kafkaPartition);
         out.push({ key, value, timestamp: r.timestamp ?? undefined, headers });
-        bytes += (key?.length ?? 0) + (value?.length ?? 0) + 16;
       }
     } catch (err) {
       // Name the record: nothing of this batch is appended or committed, so it is not lost.
@@ -167,6 +163,7 @@ export class SourceTaskRunner extends TaskRunner {
     const groups = new Map<string, Group>();
     const appends: Group[] = [];
     let last: Group | null = null;
+    let bytes = 0;
     for (let i = 0; i < out.length; i++) {
       const topic = topics[i]!;
       const record = out[i]!;
@@ -182,6 +179,7 @@ export class SourceTaskRunner extends TaskRunner {
       }
       last.records.push(record);
       last.bytes += size;
+      bytes += size;
     }
     const batch = this.submitted.submit(offsets, bytes, appends.length);
     for (const { topic, partition, records: rs } of appends) {
@@ -239,9 +237,7 @@ export class SourceTaskRunner extends TaskRunner {
   protected async shutdown(): Promise<void> {
     if (this.commitTimer) clearInterval(this.commitTimer);
     // Give in-flight appends the flush timeout to become durable, then commit what is.
-    const timeout = new AbortController();
-    await Promise.race([this.submitted.waitBelow(0), sleep(this.deps.offsetFlushTimeoutMs, timeout.signal)]);
-    timeout.abort();
+    await withTimeout(this.submitted.waitBelow(0), this.deps.offsetFlushTimeoutMs, undefined);
     await this.commitOffsets();
     await this.deps.task.stop();
   }

@@ -46,14 +46,6 @@ export class SubmittedBatches {
     this.advance();
   }
 
-  get bytesInFlight(): number {
-    return this.inflightBytes;
-  }
-
-  get batchesInFlight(): number {
-    return this.queue.length;
-  }
-
   /** An append failed: every wait ends now (the caller checks why), and later waits do not block. */
   fail(): void {
     this.failed = true;

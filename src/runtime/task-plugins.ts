@@ -7,7 +7,7 @@ import { ConfigError } from '../sdk/errors.js';
 import type { Converter, HeaderConverter } from '../sdk/converter.js';
 import type { ConnectRecord } from '../sdk/records.js';
 import type { Predicate, Transformation } from '../sdk/transformation.js';
-import { stripPrefix } from './connector-config.js';
+import { listSetting, stripPrefix } from './connector-config.js';
 import type { PluginRegistry } from './plugins.js';
 import type { WorkerSettings } from './worker-settings.js';
 
@@ -31,14 +31,10 @@ export function buildConverters(registry: PluginRegistry, worker: WorkerSettings
   };
   const own = config['header.converter'];
   const hcls = own ?? worker.headerConverter;
-  // Kafka Connect lets a converter that also implements HeaderConverter (StringConverter, JsonConverter...) serve headers.
-  const hp = registry.find(hcls, 'header_converter', 'converter');
-  const header = hp?.create() as Partial<HeaderConverter> | undefined;
-  if (!header || typeof header.toConnectHeader !== 'function' || typeof header.fromConnectHeader !== 'function') {
-    throw new ConfigError(`header.converter: class ${hcls} could not be found or is not a header converter`, { key: 'header.converter' });
-  }
-  header.configure!(own ? stripPrefix(config, 'header.converter.') : { ...worker.headerConverterConfig });
-  return { key: make('key'), value: make('value'), header: header as HeaderConverter };
+  const header = registry.createHeaderConverter(hcls);
+  if (!header) throw new ConfigError(`header.converter: class ${hcls} could not be found or is not a header converter`, { key: 'header.converter' });
+  header.configure(own ? stripPrefix(config, 'header.converter.') : { ...worker.headerConverterConfig });
+  return { key: make('key'), value: make('value'), header };
 }
 
 interface Step<R extends ConnectRecord> {
@@ -56,9 +52,8 @@ export class TransformChain<R extends ConnectRecord> {
   ) {}
 
   static build<R extends ConnectRecord>(registry: PluginRegistry, config: Readonly<Record<string, string>>): TransformChain<R> {
-    const list = (k: string): string[] => (config[k] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     const predicates = new Map<string, Predicate<R>>();
-    for (const alias of list('predicates')) {
+    for (const alias of listSetting(config, 'predicates')) {
       const prefix = `predicates.${alias}.`;
       const cls = config[`${prefix}type`];
       const p = cls ? registry.find(cls, 'predicate') : undefined;
@@ -68,7 +63,7 @@ export class TransformChain<R extends ConnectRecord> {
       predicates.set(alias, pred);
     }
     const steps: Step<R>[] = [];
-    for (const alias of list('transforms')) {
+    for (const alias of listSetting(config, 'transforms')) {
       const prefix = `transforms.${alias}.`;
       const cls = config[`${prefix}type`];
       const p = cls ? registry.find(cls, 'transformation') : undefined;

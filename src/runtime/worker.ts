@@ -18,6 +18,7 @@ import { buildConverters, TransformChain } from './task-plugins.js';
 import { withTimeout } from './retry.js';
 import { traceOf, type TaskRunner } from './task-runner.js';
 import type { WorkerSettings } from './worker-settings.js';
+import { listSetting, sinkGroup } from './connector-config.js';
 
 export type Props = Record<string, string>;
 
@@ -32,7 +33,6 @@ export interface WorkerDeps {
 }
 
 interface RunningConnector {
-  readonly name: string;
   readonly config: Props;
   readonly connector: Connector;
   /** Whether `start` succeeded and `stop` is owed. */
@@ -55,11 +55,6 @@ export class Worker {
     this.deps.status.putTask(name, task, { state, trace: trace ?? null, workerId: this.deps.settings.workerId, generation: 0 });
   }
 
-  connectorType(config: Props): 'source' | 'sink' | 'unknown' {
-    const cls = config['connector.class'];
-    return (cls && this.deps.registry.find(cls, 'source', 'sink')?.type) || 'unknown';
-  }
-
   /**
    * Starts a connector instance in the given target state (PAUSED and STOPPED leave it not
    * running, as Kafka Connect's WorkerConnector does). Resolves false when it failed (status FAILED).
@@ -76,11 +71,10 @@ export class Worker {
       return true;
     }
     const logger = this.deps.logger(`tributary.connector.${name}`);
-    const rc: RunningConnector = { name, config, connector: plugin.create(), started: false };
+    const rc: RunningConnector = { config, connector: plugin.create(), started: false };
     this.connectors.set(name, rc);
-    const limit = this.deps.settings.taskShutdownGracefulTimeoutMs;
     try {
-      await this.bounded(`start`, name, limit, rc.connector.start(config, {
+      await this.bounded('start', name, rc.connector.start(config, {
         logger,
         requestTaskReconfiguration: () => onReconfigure(),
         raiseError: (err) => {
@@ -102,7 +96,8 @@ export class Worker {
    * A connector call with a time limit, so one unresponsive connector cannot hold up the herder:
    * past the limit the call is abandoned (it may still finish later) and an error is thrown.
    */
-  private async bounded<T>(what: string, name: string, ms: number, call: Promise<T> | T): Promise<T> {
+  private async bounded<T>(what: string, name: string, call: Promise<T> | T): Promise<T> {
+    const ms = this.deps.settings.taskShutdownGracefulTimeoutMs;
     const TIMEOUT = Symbol('timeout');
     const result = await withTimeout<T | typeof TIMEOUT>(Promise.resolve(call), ms, TIMEOUT);
     if (result === TIMEOUT) {
@@ -121,7 +116,7 @@ export class Worker {
     if (!rc?.started) throw new TributaryError('CONFLICT', `connector ${name} is not running`);
     const max = Number(rc.config['tasks.max'] ?? '1');
     try {
-      const configs = await this.bounded('taskConfigs', name, this.deps.settings.taskShutdownGracefulTimeoutMs, Promise.resolve(rc.connector.taskConfigs(max)));
+      const configs = await this.bounded('taskConfigs', name, rc.connector.taskConfigs(max));
       const enforce = (rc.config['tasks.max.enforce'] ?? 'true').toLowerCase() !== 'false';
       if (configs.length > max && enforce) {
         throw new TributaryError('CONNECT_FATAL', `The connector ${name} has generated ${configs.length} tasks, which is greater than ${max}, the maximum number of tasks it is configured to create.`);
@@ -141,7 +136,7 @@ export class Worker {
     this.connectors.delete(name);
     if (rc.started) {
       try {
-        await this.bounded('stop', name, this.deps.settings.taskShutdownGracefulTimeoutMs, Promise.resolve(rc.connector.stop()));
+        await this.bounded('stop', name, rc.connector.stop());
       } catch (err) {
         this.deps.logger(`tributary.connector.${name}`).warn(`connector ${name} failed to stop cleanly: ${(err as Error).message}`);
       }
@@ -149,8 +144,11 @@ export class Worker {
     if (report) this.reportConnector(name, 'UNASSIGNED');
   }
 
-  /** Starts one task; a task that cannot be built is reported FAILED and resolves false. */
-  /** `taskCount`: how many task configs the connector has (sink tasks split partitions by it). */
+  /**
+   * Starts one task unless it runs already; a task that cannot be built is reported FAILED and
+   * resolves false. `taskCount`: how many task configs the connector has (sink tasks split
+   * partitions by it).
+   */
   startTask(name: string, task: number, taskCount: number, connectorConfig: Props, taskConfig: Props, target: TargetState): boolean {
     const key = `${name}\u0000${task}`;
     if (this.tasks.has(key)) return true;
@@ -168,17 +166,17 @@ export class Worker {
       if (connector.type === 'source') {
         runner = new SourceTaskRunner({
           ...base, task: connector.createTask(), taskConfig, log: this.deps.log, offsets: this.deps.offsets, converters,
-          transforms: TransformChain.build<SourceRecord>(registry, connectorConfig), clock,
+          transforms: TransformChain.build<SourceRecord>(registry, connectorConfig),
           offsetFlushIntervalMs: settings.offsetFlushIntervalMs, offsetFlushTimeoutMs: settings.offsetFlushTimeoutMs,
           bufferBytes: settings.producerBufferBytes, topicPartitions: (t) => this.partitionsOf(t), topicUsed,
         });
       } else {
-        const topics = (connectorConfig['topics'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+        const topics = listSetting(connectorConfig, 'topics');
         const regex = connectorConfig['topics.regex']?.trim();
         runner = new SinkTaskRunner({
           ...base, task: connector.createTask(), taskConfig, log: this.deps.log, converters,
           transforms: TransformChain.build<SinkRecord>(registry, connectorConfig), clock,
-          group: connectorConfig['consumer.override.group.id'] ?? `connect-${name}`,
+          group: sinkGroup(name, connectorConfig),
           topics, topicsRegex: regex ? new RegExp(`^(?:${regex})$`) : null,
           taskCount: Math.max(1, taskCount),
           offsetFlushIntervalMs: settings.offsetFlushIntervalMs, fetchMaxBytes: settings.consumerFetchMaxBytes,

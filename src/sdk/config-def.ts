@@ -53,7 +53,8 @@ export interface ConfigValueReport {
   /** The raw value as given (or the default), as a string; `[hidden]` for passwords; null if unset. */
   readonly value: string | null;
   readonly recommendedValues: readonly string[];
-  readonly errors: readonly string[];
+  /** Problems found; callers validating further (cross-key checks) may add to it. */
+  readonly errors: string[];
   readonly visible: boolean;
 }
 

@@ -36,13 +36,13 @@ async function until(cond: () => boolean | Promise<boolean>, what: string): Prom
   throw new Error(`timed out waiting for ${what}`);
 }
 
-function runner(log: EmbeddedLog, task: SinkTask, states: InstanceState[], value: Converter = stringValue(), flushIntervalMs = 0): SinkTaskRunner {
+function runner(log: EmbeddedLog, task: SinkTask, states: InstanceState[], value: Converter = stringValue(), flushIntervalMs = 0, topicsRegex: RegExp | null = null): SinkTaskRunner {
   const key = new StringConverter();
   key.configure({}, true);
   return new SinkTaskRunner({
     id: { connector: 's', task: 0 }, logger: quiet, report: (s, trace) => { states.push(s); traces.push(trace); }, gracefulTimeoutMs: 5000,
     task, taskConfig: {}, log, clock: systemClock, converters: { key, value, header: new SimpleHeaderConverter() },
-    transforms: TransformChain.build<SinkRecord>(new PluginRegistry(), {}), group: 'connect-s', topics: ['t'], topicsRegex: null,
+    transforms: TransformChain.build<SinkRecord>(new PluginRegistry(), {}), group: 'connect-s', topics: topicsRegex ? [] : ['t'], topicsRegex,
     taskCount: 1, offsetFlushIntervalMs: flushIntervalMs, fetchMaxBytes: 1 << 20, maxPollRecords: 500, topicUsed: () => {},
   });
 }
@@ -152,6 +152,24 @@ describe('SinkTaskRunner', () => {
     await until(async () => (await log.fetchOffsets('connect-s')).length > 0, 'a commit while paused');
     expect(flushed).toEqual(['r0', 'r1', 'r2']);
     expect(states).toContain('PAUSED');
+    await r.stop();
+  });
+
+  it('with topics.regex, reads topics that match, including ones created after it started', async () => {
+    const log = await h.open(await h.tempDir());
+    await log.createTopic('other');
+    await log.append('other', 0, [{ key: null, value: Buffer.from('not mine') }]);
+    const put: string[] = [];
+    const task: SinkTask = { version: () => 't', start() {}, put(records) { put.push(...records.map((r) => `${r.topic}:${String(r.value)}`)); }, stop() {} };
+    const r = runner(log, task, [], stringValue(), 0, /^(?:logs-.*)$/);
+    r.start('STARTED');
+    await log.createTopic('logs-a');
+    await log.append('logs-a', 0, [{ key: null, value: Buffer.from('a1') }]);
+    await until(() => put.includes('logs-a:a1'), 'the first matching topic');
+    await log.createTopic('logs-b');
+    await log.append('logs-b', 0, [{ key: null, value: Buffer.from('b1') }]);
+    for (let i = 0; i < 150 && !put.includes('logs-b:b1'); i++) await new Promise((res) => setTimeout(res, 100));
+    expect(put).toEqual(['logs-a:a1', 'logs-b:b1']);
     await r.stop();
   });
 });

@@ -14,7 +14,6 @@ import { OffsetStore } from '../../src/runtime/stores/offset-store.js';
 import { TransformChain } from '../../src/runtime/task-plugins.js';
 import { sourceRecord, type SourceRecord } from '../../src/sdk/records.js';
 import type { SourceTask } from '../../src/sdk/source-task.js';
-import { systemClock } from '../../src/util/clock.js';
 import { useLogHarness } from '../support/log.js';
 
 const h = useLogHarness();
@@ -50,7 +49,7 @@ describe('source append failure under backpressure', () => {
     const states: InstanceState[] = [];
     const runner = new SourceTaskRunner({
       id: { connector: 'c', task: 0 }, logger: quiet, report: (s) => states.push(s), gracefulTimeoutMs: 1000,
-      task, taskConfig: {}, log, offsets, clock: systemClock,
+      task, taskConfig: {}, log, offsets,
       converters: { key, value, header: new SimpleHeaderConverter() },
       transforms: TransformChain.build<SourceRecord>(new PluginRegistry(), {}),
       // A small buffer, so the loop is waiting in waitBelow() when the append fails.

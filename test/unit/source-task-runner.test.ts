@@ -13,7 +13,6 @@ import { OffsetStore } from '../../src/runtime/stores/offset-store.js';
 import { TransformChain } from '../../src/runtime/task-plugins.js';
 import { sourceRecord, type SourceRecord } from '../../src/sdk/records.js';
 import type { SourceTask } from '../../src/sdk/source-task.js';
-import { systemClock } from '../../src/util/clock.js';
 import { readAll, useLogHarness } from '../support/log.js';
 
 const h = useLogHarness();
@@ -72,7 +71,7 @@ describe('SourceTaskRunner offsets', () => {
     value.configure({}, false);
     const runner = new SourceTaskRunner({
       id: { connector: 'c', task: 0 }, logger: quiet, report: () => {}, gracefulTimeoutMs: 5000,
-      task, taskConfig: {}, log: g.log, offsets, clock: systemClock,
+      task, taskConfig: {}, log: g.log, offsets,
       converters: { key, value, header: new SimpleHeaderConverter() },
       transforms: TransformChain.build<SourceRecord>(new PluginRegistry(), {}),
       offsetFlushIntervalMs: 3_600_000, offsetFlushTimeoutMs: 5000, bufferBytes: 1 << 20,

@@ -6,14 +6,11 @@ import { TributaryError } from '../../errors/codes.js';
 import type { Log } from '../../log/log.js';
 import type { Connector } from '../../sdk/connector.js';
 import type { OffsetMap } from '../../sdk/records.js';
+import { sinkGroup } from '../connector-config.js';
 import type { OffsetStore } from '../stores/offset-store.js';
 import type { ConnectorConfig, ConnectorOffsets } from './herder.js';
 
 type Entry = { partition: OffsetMap; offset: OffsetMap | null };
-
-export function sinkGroup(name: string, config: ConnectorConfig): string {
-  return config['consumer.override.group.id'] ?? `connect-${name}`;
-}
 
 export async function readOffsets(log: Log, offsets: OffsetStore, name: string, config: ConnectorConfig, type: string): Promise<ConnectorOffsets> {
   if (type === 'sink') {

@@ -163,11 +163,11 @@ export class StandaloneHerder implements Herder {
   // ---- Herder: config changes ----
 
   async putConnectorConfig(name: string, config: ConnectorConfig, options: PutConnectorOptions): Promise<{ created: boolean; info: ConnectorInfo }> {
-    return this.put(name, config, options);
+    // Without an expected config, put() always applies.
+    return (await this.put(name, config, options))!;
   }
 
   /** `expected`: apply only if the stored config still equals it (PATCH's read-merge-write); else `null`. */
-  private async put(name: string, config: ConnectorConfig, options: PutConnectorOptions, expected?: ConnectorConfig): Promise<{ created: boolean; info: ConnectorInfo }>;
   private async put(name: string, config: ConnectorConfig, options: PutConnectorOptions, expected?: ConnectorConfig): Promise<{ created: boolean; info: ConnectorInfo } | null> {
     if (config['name'] !== undefined && config['name'] !== name) {
       throw new TributaryError('BAD_REQUEST', 'Connector name configuration (' + config['name'] + ') doesn\'t match connector name in the URL (' + name + ')');

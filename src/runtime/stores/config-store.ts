@@ -18,20 +18,6 @@ import type { CompactedRecord, CompactedTopic } from './compacted-topic.js';
 
 export type Props = Record<string, string>;
 
-export interface ConfigSnapshot {
-  readonly connectors: ReadonlyMap<string, Props>;
-  readonly targetStates: ReadonlyMap<string, TargetState>;
-  /** Committed task configs per connector (an empty array after STOP). */
-  readonly taskConfigs: ReadonlyMap<string, readonly Props[]>;
-}
-
-export interface ConfigStoreListener {
-  connectorConfigUpdated?(name: string): void;
-  connectorConfigRemoved?(name: string): void;
-  targetStateChanged?(name: string): void;
-  taskConfigsUpdated?(name: string): void;
-}
-
 const parse = (v: Buffer): unknown => JSON.parse(v.toString('utf8'));
 const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v), 'utf8');
 
@@ -41,28 +27,18 @@ export class ConfigStore {
   private readonly taskConfigs = new Map<string, Props[]>();
   /** Task records read but not yet committed, per connector. */
   private readonly pending = new Map<string, Map<number, Props>>();
-  private listener: ConfigStoreListener = {};
 
   constructor(
     private readonly topic: CompactedTopic,
     private readonly onBadRecord: (msg: string) => void = () => {},
   ) {}
 
-  async start(listener: ConfigStoreListener = {}): Promise<void> {
-    await this.topic.start((r) => this.apply(r));
-    this.listener = listener;
+  start(): Promise<void> {
+    return this.topic.start((r) => this.apply(r));
   }
 
   stop(): Promise<void> {
     return this.topic.stop();
-  }
-
-  snapshot(): ConfigSnapshot {
-    return {
-      connectors: new Map(this.connectors),
-      targetStates: new Map(this.targetStates),
-      taskConfigs: new Map(this.taskConfigs),
-    };
   }
 
   connectorConfig(name: string): Props | undefined {
@@ -124,10 +100,8 @@ export class ConfigStore {
         this.targetStates.delete(name);
         this.taskConfigs.delete(name);
         this.pending.delete(name);
-        this.listener.connectorConfigRemoved?.(name);
       } else {
         this.connectors.set(name, properties(parse(value)));
-        this.listener.connectorConfigUpdated?.(name);
       }
     } else if (key.startsWith('target-state-')) {
       const name = key.slice('target-state-'.length);
@@ -137,7 +111,6 @@ export class ConfigStore {
         const state = v['state.v2'] ?? v.state;
         if (state !== 'STARTED' && state !== 'PAUSED' && state !== 'STOPPED') throw new Error(`unknown target state ${String(state)}`);
         this.targetStates.set(name, state);
-        this.listener.targetStateChanged?.(name);
       }
     } else if ((m = /^task-(.*)-(\d+)$/.exec(key))) {
       if (value === null) return;
@@ -157,14 +130,12 @@ export class ConfigStore {
         if (!c) {
           this.onBadRecord(`task configs of connector ${name} are inconsistent (task ${i} of ${n} missing); they will be regenerated`);
           this.taskConfigs.delete(name);
-          this.listener.taskConfigsUpdated?.(name);
           return;
         }
         configs.push(c);
       }
       this.pending.delete(name);
       this.taskConfigs.set(name, configs);
-      this.listener.taskConfigsUpdated?.(name);
     }
     // Other keys (session-key, restart-connector-*, logger-cluster-*, tasks-fencing-*) are not used
     // by a standalone worker and are ignored.
