@@ -11,6 +11,7 @@ export const SESSION_SETTINGS: Readonly<Record<string, string>> = Object.freeze(
   extra_float_digits: '3',
   bytea_output: 'hex',
   client_encoding: 'UTF8',
+  lc_monetary: 'C',
 });
 
 /** The settings as a libpq `options` startup parameter (`-c key=value ...`). */

@@ -33,6 +33,8 @@ export interface SourceRunnerDeps extends TaskRunnerBase {
   readonly topicPartitions: (topic: string) => Promise<number>;
   /** Told about each topic the task writes to (for `/connectors/{c}/topics`). */
   readonly topicUsed: (topic: string) => void;
+  /** The task's progress report (shown in its status). */
+  readonly reportProgress: (progress: Readonly<Record<string, unknown>> | null) => void;
 }
 
 /** Records bound for one append: one topic partition, at most APPEND_MAX_BYTES (estimated) unless a single record. */
@@ -75,7 +77,7 @@ export class SourceTaskRunner extends TaskRunner {
           return offset ? [{ partition, offset }] : [];
         }),
     };
-    await task.start(taskConfig, { offsetStorageReader: reader, logger, connector: id.connector, taskId: id.task });
+    await task.start(taskConfig, { offsetStorageReader: reader, logger, connector: id.connector, taskId: id.task, reportProgress: this.deps.reportProgress });
     this.commitTimer = setInterval(() => void this.commitOffsets(), this.deps.offsetFlushIntervalMs);
     this.commitTimer.unref();
   }

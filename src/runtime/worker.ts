@@ -169,6 +169,7 @@ export class Worker {
           transforms: TransformChain.build<SourceRecord>(registry, connectorConfig),
           offsetFlushIntervalMs: settings.offsetFlushIntervalMs, offsetFlushTimeoutMs: settings.offsetFlushTimeoutMs,
           bufferBytes: settings.producerBufferBytes, topicPartitions: (t) => this.partitionsOf(t), topicUsed,
+          reportProgress: (p) => this.deps.status.putProgress(name, task, p),
         });
       } else {
         const topics = listSetting(connectorConfig, 'topics');

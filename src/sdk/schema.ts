@@ -190,6 +190,20 @@ export class Struct {
     this.values = new Array<unknown>(schema.fields.length).fill(null);
   }
 
+  /**
+   * A struct holding `values` in field order, taken as they are (the array is not copied and the
+   * values are not checked): for connectors on hot paths that built each value from its field's own
+   * schema. Call `validate()` if required fields may be null.
+   */
+  static fromValues(schema: Schema, values: unknown[]): Struct {
+    if (schema.type !== 'struct' || !schema.fields) throw new DataError(`a Struct needs a struct schema, got ${schema.type}`);
+    if (values.length !== schema.fields.length) throw new DataError(`${schema.name ?? 'struct'} has ${schema.fields.length} fields, got ${values.length} values`);
+    const s = Object.create(Struct.prototype) as { schema: Schema; values: unknown[] };
+    s.schema = schema;
+    s.values = values;
+    return s as unknown as Struct;
+  }
+
   field(name: string): Field {
     let index = fieldIndex.get(this.schema);
     if (!index) fieldIndex.set(this.schema, (index = new Map(this.schema.fields!.map((x) => [x.name, x]))));

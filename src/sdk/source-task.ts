@@ -35,6 +35,12 @@ export interface SourceTaskContext {
   /** The connector's name and this task's number. */
   readonly connector: string;
   readonly taskId: number;
+  /**
+   * Progress of a long phase (e.g. a snapshot: tables and rows done), shown as `progress` in the
+   * task's entry of `GET /connectors/{c}/status` while the task runs; null clears it. Call it every
+   * few seconds at most; the latest value wins.
+   */
+  reportProgress?(progress: Readonly<Record<string, unknown>> | null): void;
 }
 
 export interface SourceTask {

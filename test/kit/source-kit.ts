@@ -38,6 +38,11 @@ export interface SourceFixture {
   produce(count: number): Promise<string[]>;
   /** The identity of a record the connector delivered, comparable with `produce`'s. */
   identity(record: ConvertedSourceRecord): string;
+  /**
+   * For a connector that names its topics itself (e.g. `<prefix>.<schema>.<table>`): the topic it
+   * writes when configured with `config(topic)`. Default: `topic`.
+   */
+  dataTopic?(topic: string): string;
   close?(): Promise<void>;
 }
 
@@ -81,8 +86,8 @@ export function describeSourceConnectorConformance(connector: string, adapter: S
       const harness = harnesses(await tempDir(), options);
       const fixture = fixtures(await adapter.setup(await tempDir()));
       const name = uniqueName('kit-source');
-      const topic = `${name}-out`;
-      const config = fixture.config(topic);
+      const config = fixture.config(`${name}-out`);
+      const topic = fixture.dataTopic?.(`${name}-out`) ?? `${name}-out`;
       const spec: WorkerSpec = { dataDir: harness.dataDir, ...options };
       const converters = await kitConverters(spec, config);
       const ids = async (worker: RunningWorker, from: readonly number[] = []): Promise<string[]> =>

@@ -54,7 +54,7 @@ describe('source append failure under backpressure', () => {
       transforms: TransformChain.build<SourceRecord>(new PluginRegistry(), {}),
       // A small buffer, so the loop is waiting in waitBelow() when the append fails.
       offsetFlushIntervalMs: 3_600_000, offsetFlushTimeoutMs: 200, bufferBytes: 1024,
-      topicPartitions: async (t) => (await log.describeTopic(t)).partitions.length, topicUsed: () => {},
+      topicPartitions: async (t) => (await log.describeTopic(t)).partitions.length, topicUsed: () => {}, reportProgress: () => {},
     });
     runner.start('STARTED');
     for (let i = 0; i < 300 && !states.includes('FAILED'); i++) await new Promise((r) => setTimeout(r, 10));

@@ -75,7 +75,7 @@ describe('SourceTaskRunner offsets', () => {
       converters: { key, value, header: new SimpleHeaderConverter() },
       transforms: TransformChain.build<SourceRecord>(new PluginRegistry(), {}),
       offsetFlushIntervalMs: 3_600_000, offsetFlushTimeoutMs: 5000, bufferBytes: 1 << 20,
-      topicPartitions: async (t) => (await real.describeTopic(t)).partitions.length, topicUsed: () => {},
+      topicPartitions: async (t) => (await real.describeTopic(t)).partitions.length, topicUsed: () => {}, reportProgress: () => {},
     });
     runner.start('STARTED');
     for (let i = 0; i < 400 && g.passed() === 0; i++) await new Promise((r) => setTimeout(r, 10));

@@ -51,7 +51,7 @@ export class HerderViews {
     const tasks: TaskStatusEntry[] = [];
     for (let i = 0; i < this.configs.tasks(name).length; i++) {
       const s = statuses.get(i);
-      if (s) tasks.push({ id: i, ...entry(s) });
+      if (s) tasks.push(this.taskEntry(name, i, s));
     }
     return { name, connector: entry(c), tasks, type: config ? this.type(config) : 'unknown' };
   }
@@ -59,7 +59,12 @@ export class HerderViews {
   taskStatus(name: string, task: number): TaskStatusEntry {
     const s = task < this.configs.tasks(name).length ? this.statuses.task(name, task) : undefined;
     if (!s) throw new TributaryError('NOT_FOUND', `No status found for task ${name}-${task}`);
-    return { id: task, ...entry(s) };
+    return this.taskEntry(name, task, s);
+  }
+
+  private taskEntry(name: string, task: number, s: InstanceStatus): TaskStatusEntry {
+    const progress = s.state === 'RUNNING' ? this.statuses.progress(name, task) : undefined;
+    return progress ? { id: task, ...entry(s), progress } : { id: task, ...entry(s) };
   }
 
   tasks(name: string): TaskInfo[] {

@@ -43,6 +43,8 @@ export interface ConnectorStatusEntry {
 
 export interface TaskStatusEntry extends ConnectorStatusEntry {
   readonly id: number;
+  /** Tributary: what a running task reports of a long phase (e.g. snapshot tables/rows done). */
+  readonly progress?: Readonly<Record<string, unknown>>;
 }
 
 /** `GET /connectors/{c}/status` */

@@ -24,6 +24,8 @@ export class StatusStore {
   private readonly tasks = new Map<string, Map<number, InstanceStatus>>();
   /** connector → topic → discover timestamp */
   private readonly topics = new Map<string, Map<string, number>>();
+  /** `<connector>/<task>` → the task's latest progress report (this worker's tasks only, not stored). */
+  private readonly progressReports = new Map<string, Readonly<Record<string, unknown>>>();
   private writes: Promise<void> = Promise.resolve();
   /** Own writes not yet read back, per key: their echoes are skipped (the local view is newer). */
   private readonly unechoed = new Map<string, number>();
@@ -54,6 +56,16 @@ export class StatusStore {
     return new Map(this.tasks.get(name) ?? []);
   }
 
+  /** The latest progress a running task of this worker reported, if any. */
+  progress(name: string, task: number): Readonly<Record<string, unknown>> | undefined {
+    return this.progressReports.get(`${name}/${task}`);
+  }
+
+  putProgress(name: string, task: number, progress: Readonly<Record<string, unknown>> | null): void {
+    if (progress) this.progressReports.set(`${name}/${task}`, progress);
+    else this.progressReports.delete(`${name}/${task}`);
+  }
+
   activeTopics(name: string): string[] {
     return [...(this.topics.get(name)?.keys() ?? [])].sort();
   }
@@ -65,6 +77,7 @@ export class StatusStore {
 
   putTask(name: string, task: number, status: InstanceStatus): void {
     this.taskMap(name).set(task, status);
+    if (status.state !== 'RUNNING') this.progressReports.delete(`${name}/${task}`);
     this.write([{ key: `status-task-${name}-${task}`, value: statusValue(status) }]);
   }
 
