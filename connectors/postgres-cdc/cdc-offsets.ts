@@ -8,7 +8,9 @@
  * of its changes are done, plus the point to restart streaming from:
  * - `lsn_proc`: end LSN of the last transaction completely emitted (START_REPLICATION from here);
  * - `lsn_commit`, `lsn_events_processed`: the transaction in progress and its changes emitted;
- * - `txId`, `ts_usec`: informational.
+ * - `txId`, `ts_usec`: informational;
+ * - with transaction metadata, `transaction_total_order` and `transaction_data_collection_order`
+ *   (per table), so a transaction resumed after a restart continues its event numbering.
  *
  * Snapshot offset (while the initial snapshot runs): `snapshot: true`, the slot's consistent point as
  * `lsn_proc`, and per table either `"done"` or the key (as Postgres prints it) of the last row of the
@@ -26,6 +28,8 @@ export interface StreamOffset {
   readonly events: number;
   readonly txId: number | null;
   readonly tsUs: number | null;
+  /** Transaction metadata numbering so far (when enabled). */
+  readonly txOrder?: { readonly total: number; readonly collections: Readonly<Record<string, number>> };
 }
 
 export interface SnapshotOffset {
@@ -44,13 +48,18 @@ export function encodeOffset(o: CdcOffset): OffsetMap {
   if (o.kind === 'snapshot') {
     return { snapshot: true, snapshot_completed: false, lsn_proc: lsnToNumber(o.consistentLsn), snapshot_tables: o.tables };
   }
-  return {
+  const m: Record<string, unknown> = {
     lsn_proc: lsnToNumber(o.procLsn),
     lsn_commit: lsnToNumber(o.commitLsn),
     lsn_events_processed: o.events,
     txId: o.txId,
     ts_usec: o.tsUs,
   };
+  if (o.txOrder) {
+    m.transaction_total_order = o.txOrder.total;
+    m.transaction_data_collection_order = o.txOrder.collections;
+  }
+  return m;
 }
 
 /** Reads a stored offset; null for none. Throws on a shape it cannot use (named in the message). */
@@ -73,6 +82,9 @@ export function decodeOffset(m: OffsetMap | null): CdcOffset | null {
     events: typeof m.lsn_events_processed === 'number' ? num('lsn_events_processed') : 0,
     txId: typeof m.txId === 'number' ? m.txId : null,
     tsUs: typeof m.ts_usec === 'number' ? m.ts_usec : null,
+    ...(typeof m.transaction_total_order === 'number' && m.transaction_data_collection_order && typeof m.transaction_data_collection_order === 'object'
+      ? { txOrder: { total: m.transaction_total_order, collections: m.transaction_data_collection_order as Record<string, number> } }
+      : {}),
   };
 }
 

@@ -54,10 +54,10 @@ export interface ReplicationStreamOptions {
 export interface ReplicationHandler {
   /**
    * Each XLogData payload, decoded, in stream order. Synchronous; must not throw except to end the
-   * stream (the error then rejects `done`). `walStart`/`walEnd` are the XLogData header positions:
-   * Postgres sets both to the LSN of the change for the last message it writes per decoded change
-   * (BEGIN carries the first change's LSN, COMMIT the transaction's end LSN) and to 0 for
-   * messages written ahead of it (RELATION, TYPE).
+   * stream (the error then rejects `done`). `walStart`/`walEnd` are the XLogData header positions,
+   * both the same: BEGIN carries the LSN of the transaction's first WAL record, each change its
+   * own record's LSN, COMMIT the transaction's end LSN (= `PgCommit.endLsn`); RELATION and TYPE,
+   * written ahead of a change, carry 0.
    */
   onMessage(msg: PgoutputMessage, walStart: Lsn, walEnd: Lsn): void;
   /**

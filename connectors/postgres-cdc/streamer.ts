@@ -213,7 +213,12 @@ export class Streamer {
     switch (msg.tag) {
       case 'begin':
         this.tx = { commitLsn: msg.finalLsn, xid: msg.xid, tsUs: Number(msg.commitTimeUs), index: 0, begun: false, total: 0, counts: new Map() };
-        if (this.skip && this.skip.commitLsn === msg.finalLsn && this.skip.events > 0) this.tx.begun = true;
+        if (this.skip && this.skip.commitLsn === msg.finalLsn && this.skip.events > 0) {
+          // Resuming inside this transaction: BEGIN went out before, and its numbering continues.
+          this.tx.begun = true;
+          this.tx.total = this.skip.txOrder?.total ?? 0;
+          for (const [k, n] of Object.entries(this.skip.txOrder?.collections ?? {})) this.tx.counts.set(k, n);
+        }
         return;
       case 'commit':
         this.endTransaction(msg.commitLsn, msg.endLsn, out);
@@ -247,10 +252,10 @@ export class Streamer {
     }
     const op = msg.tag === 'insert' ? 'c' : msg.tag === 'update' ? 'u' : msg.tag === 'delete' ? 'd' : 't';
     if (this.o.skipped.has(op)) return;
-    const offsetBefore = this.offset(this.procLsn, tx.commitLsn, index);
-    const offset = this.offset(this.procLsn, tx.commitLsn, index + 1);
+    const metadata = this.o.transactionMetadata;
+    const offsetBefore = this.offset(this.procLsn, tx.commitLsn, index, metadata);
     let transaction: EventTransaction | null = null;
-    if (this.o.transactionMetadata) {
+    if (metadata) {
       const id = `${tx.xid}:${lsnToNumber(tx.commitLsn)}`;
       if (!tx.begun) {
         tx.begun = true;
@@ -260,6 +265,7 @@ export class Streamer {
       tx.counts.set(model.id, n);
       transaction = { id, totalOrder: ++tx.total, collectionOrder: n };
     }
+    const offset = this.offset(this.procLsn, tx.commitLsn, index + 1, metadata);
     const ctx: EventContext = {
       partition: this.o.partition,
       offset,
@@ -333,8 +339,9 @@ export class Streamer {
     this.source?.sendStatus();
   }
 
-  private offset(procLsn: Lsn, commitLsn: Lsn, events: number): OffsetMap {
+  private offset(procLsn: Lsn, commitLsn: Lsn, events: number, withOrder = false): OffsetMap {
     const tx = this.tx;
-    return encodeOffset({ kind: 'stream', procLsn, commitLsn, events, txId: tx?.xid ?? null, tsUs: tx?.tsUs ?? null });
+    const txOrder = withOrder && tx ? { total: tx.total, collections: Object.fromEntries(tx.counts) } : undefined;
+    return encodeOffset({ kind: 'stream', procLsn, commitLsn, events, txId: tx?.xid ?? null, tsUs: tx?.tsUs ?? null, txOrder });
   }
 }

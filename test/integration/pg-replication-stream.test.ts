@@ -334,10 +334,8 @@ describe('ReplicationStream against Postgres', () => {
     await s.start();
     const pid = (await slotRow('bulk')).active_pid;
     const walsenderBlocked = async () => {
-      const rows = await pg.query<{ wait_event: string | null }>(`SELECT wait_event FROM pg_stat_activity WHERE pid = $1`, [
-        pid,
-      ]);
-      return rows[0]?.wait_event === 'WalSenderWriteData';
+      const sql = `SELECT wait_event FROM pg_stat_activity WHERE pid = $1`;
+      return (await pg.query<{ wait_event: string | null }>(sql, [pid]))[0]?.wait_event === 'WalSenderWriteData';
     };
 
     s.pause();

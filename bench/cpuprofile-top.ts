@@ -1,0 +1,58 @@
+/**
+ * Summarises a V8 `.cpuprofile` (from `node --cpu-prof` or CDC_BENCH_PROFILE_DIR): the functions
+ * with the most self time, and the source files with the most self time.
+ *
+ *   node dist/bench/cpuprofile-top.js <file.cpuprofile> [top=25]
+ */
+import { readFileSync } from 'node:fs';
+
+interface ProfileNode {
+  readonly id: number;
+  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+}
+
+interface Profile {
+  readonly nodes: readonly ProfileNode[];
+  readonly samples: readonly number[];
+  readonly timeDeltas: readonly number[];
+}
+
+function shortUrl(url: string): string {
+  const i = url.lastIndexOf('/dist/');
+  if (i >= 0) return url.slice(i + 6);
+  const n = url.lastIndexOf('/node_modules/');
+  if (n >= 0) return url.slice(n + 1);
+  return url.replace(/^file:\/\//, '') || '(native)';
+}
+
+function main(): void {
+  const [file, topArg] = process.argv.slice(2);
+  if (!file) throw new Error('usage: cpuprofile-top <file.cpuprofile> [top]');
+  const top = Number(topArg ?? 25);
+  const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const selfUs = new Map<number, number>();
+  let total = 0;
+  p.samples.forEach((id, i) => {
+    const dt = p.timeDeltas[i] ?? 0;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + dt);
+    total += dt;
+  });
+  const fns = new Map<string, number>();
+  const files = new Map<string, number>();
+  for (const [id, us] of selfUs) {
+    const f = byId.get(id)!.callFrame;
+    const where = shortUrl(f.url);
+    const fn = `${f.functionName || '(anonymous)'}  ${where}${f.url ? `:${f.lineNumber + 1}` : ''}`;
+    fns.set(fn, (fns.get(fn) ?? 0) + us);
+    files.set(where, (files.get(where) ?? 0) + us);
+  }
+  const pct = (us: number): string => `${((100 * us) / total).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(0).padStart(6)} ms`;
+  console.log(`${file}: ${(total / 1e6).toFixed(2)} s sampled`);
+  console.log('\nself time by function:');
+  for (const [k, us] of [...fns].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(us)}  ${k}`);
+  console.log('\nself time by file:');
+  for (const [k, us] of [...files].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(us)}  ${k}`);
+}
+
+main();
