@@ -28,9 +28,12 @@ export class ModelFactory {
     return this.settings.filters.includesTable(schema, table);
   }
 
-  /** The model of a table as the catalog shows it now, and the columns that order a keyset scan. */
-  async fromCatalog(t: CatalogTable): Promise<{ model: TableModel; scanKey: string[] }> {
-    const details = await tableDetails(this.query, t.oid);
+  /**
+   * The model of a table as the catalog shows it through `query` (a snapshot transaction sees it as
+   * of its snapshot), and the columns that order a keyset scan.
+   */
+  async fromCatalog(t: CatalogTable, query: Query = this.query): Promise<{ model: TableModel; scanKey: string[] }> {
+    const details = await tableDetails(query, t.oid);
     await this.types.load(details.columns.map((c) => c.typeOid));
     const columns: ModelColumn[] = details.columns.map((c) => ({
       name: c.name,

@@ -15,6 +15,7 @@ import {
 } from '../../src/sdk/index.js';
 import { parsePgCdcSettings, pgCdcConfigDef, validatePgCdcConfig } from './pg-cdc-config.js';
 import { PostgresCdcSourceTask } from './pg-cdc-task.js';
+import { slotInfo } from './pg-catalog.js';
 import { connect } from './pg-connections.js';
 import { PG_CDC_VERSION } from './version.js';
 
@@ -69,10 +70,12 @@ export class PostgresCdcSourceConnector implements SourceConnector {
 
   /**
    * Accepts a reset (null: the next start takes a new snapshot, recreating the slot) or a streaming
-   * offset with a non-negative integer `lsn_proc`. The slot itself is not moved: Postgres never
-   * re-sends what it confirmed, so moving back before `confirmed_flush_lsn` needs a new slot.
+   * offset with a non-negative integer `lsn_proc` not before the slot's `confirmed_flush_lsn`:
+   * Postgres never re-sends what it confirmed, so a rewind behind it is refused rather than
+   * pretending to replay.
    */
-  alterOffsets(_props: Readonly<Record<string, string>>, offsets: ReadonlyArray<{ partition: OffsetMap; offset: OffsetMap | null }>): boolean {
+  async alterOffsets(props: Readonly<Record<string, string>>, offsets: ReadonlyArray<{ partition: OffsetMap; offset: OffsetMap | null }>): Promise<boolean> {
+    const s = parsePgCdcSettings(props);
     for (const { partition, offset } of offsets) {
       if (typeof partition?.server !== 'string') throw new ConfigError(`Partition objects should be {"server": "<topic.prefix>"}, got ${JSON.stringify(partition)}`);
       if (offset === null) continue;
@@ -80,8 +83,26 @@ export class PostgresCdcSourceConnector implements SourceConnector {
       if (typeof lsn !== 'number' || !Number.isSafeInteger(lsn) || lsn < 0) {
         throw new ConfigError(`Offset objects should be null or hold a non-negative integer 'lsn_proc' (an LSN), got ${JSON.stringify(offset)}`);
       }
+      const slot = await this.slotPosition(s);
+      if (slot !== null && BigInt(lsn) < slot) {
+        throw new ConfigError(
+          `lsn_proc ${lsn} is before replication slot ${s.slot.name}'s confirmed_flush_lsn (${slot}): Postgres cannot send those changes again. ` +
+            `Reset the offsets (DELETE /connectors/{name}/offsets) to take a new snapshot instead`,
+        );
+      }
     }
     return true;
+  }
+
+  private async slotPosition(s: ReturnType<typeof parsePgCdcSettings>): Promise<bigint | null> {
+    const c = await connect(s.connection).catch(() => null);
+    if (!c) return null;
+    try {
+      const info = await slotInfo(async (sql, params) => (await c.query(sql, params as unknown[])).rows as Array<Record<string, unknown>>, s.slot.name);
+      return info?.confirmedFlush ?? null;
+    } finally {
+      await c.end().catch(() => {});
+    }
   }
 }
 

@@ -229,16 +229,14 @@ export class PostgresCdcSourceTask implements SourceTask {
     if (runSnapshot) {
       const progress = freshSnapshot ? {} : (r.snapshot?.tables ?? {});
       const list: SnapshotTable[] = [];
-      for (const t of tables) {
-        const { model, scanKey } = await models.fromCatalog(t);
-        list.push({ model, scanKey, estimatedRows: await estimatedRows(query, t.oid), progress: progress[model.id] });
-      }
+      for (const t of tables) list.push({ table: t, estimatedRows: await estimatedRows(query, t.oid), progress: progress[`${t.schema}.${t.table}`] });
       this.snapshotter = new Snapshotter({
         tables: list,
         consistentLsn,
         snapshotName: created?.snapshotName ?? null,
         connect: () => connect(this.connection, { rawText: true }),
         imported: async () => created?.release(),
+        describe: (t, q) => models.fromCatalog(t, q),
         events: this.events,
         queue: this.queue,
         partition,

@@ -15,14 +15,12 @@ import { encodeOffset, type TableProgress } from './cdc-offsets.js';
 import type { EventBuilder, EventContext } from './change-records.js';
 import type { SnapshotMarker } from './debezium-schemas.js';
 import { lsnToNumber, type Lsn } from './lsn.js';
-import { quoteIdent, quoteTable } from './pg-catalog.js';
+import { quoteIdent, quoteTable, type CatalogTable, type Query } from './pg-catalog.js';
 import type { RecordQueue } from './record-queue.js';
 import type { TableModel } from './table-model.js';
 
 export interface SnapshotTable {
-  readonly model: TableModel;
-  /** Columns ordering the keyset scan (primary key); empty = one pass without chunks. */
-  readonly scanKey: readonly string[];
+  readonly table: CatalogTable;
   readonly estimatedRows: number;
   /** Where a previous run stopped, if it did. */
   readonly progress: TableProgress | undefined;
@@ -37,6 +35,11 @@ export interface SnapshotterOptions {
   readonly connect: () => Promise<pg.Client>;
   /** Called once every reader has imported the exported snapshot (the exporting session may end). */
   readonly imported: () => Promise<void>;
+  /**
+   * A table's model and keyset-scan columns (primary key; empty = one pass without chunks), read
+   * through `query`, which sees the catalog as of the snapshot.
+   */
+  readonly describe: (table: CatalogTable, query: Query) => Promise<{ model: TableModel; scanKey: string[] }>;
   readonly events: EventBuilder;
   readonly queue: RecordQueue;
   readonly partition: OffsetMap;
@@ -70,7 +73,7 @@ export class Snapshotter {
   private txId: number | null = null;
 
   constructor(private readonly o: SnapshotterOptions) {
-    for (const t of o.tables) this.state[t.model.id] = t.progress ?? { after: null };
+    for (const t of o.tables) this.state[tableId(t.table)] = t.progress ?? { after: null };
     this.remaining = o.tables.filter((t) => t.progress !== 'done').length;
     this.first = o.tables.every((t) => t.progress === undefined);
   }
@@ -107,11 +110,19 @@ export class Snapshotter {
       const [tx] = (await readers[0]!.query('SELECT txid_snapshot_xmin(txid_current_snapshot())::text AS x')).rows as Array<{ x: string }>;
       this.txId = tx ? Number(tx.x) : null;
       await this.o.imported();
+      // DDL on a table not read yet would break its read (statements resolve names against the
+      // current catalog): hold ACCESS SHARE on all of them until the snapshot ends, so DDL waits
+      // (writes do not), and take their columns from the catalog as of the snapshot.
+      const first = readers[0]!;
+      if (work.length) await first.query(`LOCK TABLE ${work.map((t) => quoteTable(t.table.schema, t.table.table)).join(', ')} IN ACCESS SHARE MODE`);
+      const query: Query = async (sql, params) => (await first.query(sql, params as unknown[])).rows as Array<Record<string, unknown>>;
+      const described: Array<SnapshotTable & { model: TableModel; scanKey: string[] }> = [];
+      for (const t of work) described.push({ ...t, ...(await this.o.describe(t.table, query)) });
       let next = 0;
       await Promise.all(
         readers.map(async (c) => {
-          while (next < work.length && !signal.aborted) {
-            const t = work[next++]!;
+          while (next < described.length && !signal.aborted) {
+            const t = described[next++]!;
             await this.table(c, t, signal);
           }
         }),
@@ -122,7 +133,7 @@ export class Snapshotter {
     }
   }
 
-  private async table(c: pg.Client, t: SnapshotTable, signal: AbortSignal): Promise<void> {
+  private async table(c: pg.Client, t: SnapshotTable & { model: TableModel; scanKey: string[] }, signal: AbortSignal): Promise<void> {
     const id = t.model.id;
     this.running.add(id);
     const start = Date.now();
@@ -212,4 +223,8 @@ export class Snapshotter {
     };
     this.o.events.read(h.model, h.model.row(h.tuple), h.model.key(h.tuple), ctx, out);
   }
+}
+
+function tableId(t: CatalogTable): string {
+  return `${t.schema}.${t.table}`;
 }
