@@ -10,7 +10,7 @@
  *  - Snapshot baseline: `psql -c "COPY (SELECT …) TO STDOUT"`, output piped here, bytes and lines
  *    (= rows, text COPY escapes newlines) counted.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { formatLsn, parseLsn, type Lsn } from '../connectors/postgres-cdc/lsn.js';
 import { ReplicationStream } from '../connectors/postgres-cdc/replication-stream.js';
@@ -109,6 +109,11 @@ export const PSQL = '/usr/bin/psql';
 
 export function hasTool(path: string): boolean {
   return existsSync(path);
+}
+
+/** `15.18 (Debian …)` from `<tool> --version`. */
+export function toolVersion(path: string): string {
+  return execFileSync(path, ['--version'], { encoding: 'utf8' }).trim().replace(/^\S+ \(PostgreSQL\) /, '');
 }
 
 /** pg_recvlogical from `slot` until `endLsn`, pgoutput proto_version 1, output counted (bytes). */

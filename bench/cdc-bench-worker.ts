@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import { workerSettings } from '../src/cli/standalone-app.js';
 import { loadWorkerConfig } from '../src/config/worker-config.js';
 import type { Log } from '../src/log/log.js';
@@ -60,11 +60,14 @@ export interface RunOptions {
   readonly profilePath?: string;
 }
 
-async function topicCount(log: Log, topic: string): Promise<number> {
-  if (!(await log.listTopics()).includes(topic)) return 0;
-  const d = await log.describeTopic(topic);
+/** Records stored in `topic` (0 until it exists); `partitions` caches its partition count. */
+async function topicCount(log: Log, topic: string, partitions: { n: number }): Promise<number> {
+  if (partitions.n === 0) {
+    if (!(await log.listTopics()).includes(topic)) return 0;
+    partitions.n = (await log.describeTopic(topic)).partitions.length;
+  }
   let n = 0;
-  for (let p = 0; p < d.partitions.length; p++) n += (await log.latestOffset(topic, p)) - (await log.earliestOffset(topic, p));
+  for (let p = 0; p < partitions.n; p++) n += (await log.latestOffset(topic, p)) - (await log.earliestOffset(topic, p));
   return n;
 }
 
@@ -91,8 +94,9 @@ export async function runConnector(w: BenchWorker, o: RunOptions): Promise<Conne
   let lastMove = performance.now();
   let lastStatusCheck = performance.now();
   let seen = '';
+  const partitions = { n: 0 };
   for (;;) {
-    const count = await topicCount(log, o.topic);
+    const count = await topicCount(log, o.topic, partitions);
     if (count > 0 && Number.isNaN(firstRecordSeconds)) firstRecordSeconds = elapsed();
     const offsets = (await herder.connectorOffsets(o.name)).offsets;
     const state = `${count} ${JSON.stringify(offsets)}`;
@@ -120,7 +124,7 @@ export async function runConnector(w: BenchWorker, o: RunOptions): Promise<Conne
   if (session) {
     const { profile } = await session.post('Profiler.stop');
     session.disconnect();
-    await mkdir(join(o.profilePath!, '..'), { recursive: true });
+    await mkdir(dirname(o.profilePath!), { recursive: true });
     await writeFile(o.profilePath!, JSON.stringify(profile));
   }
   return { seconds, cpuSeconds: (u.user + u.system) / 1e6, firstRecordSeconds, records };

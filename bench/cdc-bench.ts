@@ -38,6 +38,8 @@
  * CDC_BENCH_PROFILE_DIR=<dir> writes a CPU profile of each Tributary span (snapshot.cpuprofile,
  * cdc.cpuprofile); summarise one with `node dist/bench/cpuprofile-top.js <file>`.
  * A size of 0 skips that part (and its RESULT line).
+ * Also: CDC_BENCH_POLL_MS (5; how often the topic and offsets are checked), CDC_BENCH_STALL_MS (60000;
+ * give up when nothing moves), CDC_BENCH_DIR (scratch directory, default `.bench-tmp`).
  *
  * Last lines: `RESULT snapshot rows_per_s=… baseline_rows_per_s=… ratio=…` (target ≥ 0.5), then
  * `RESULT cdc events_per_s=… baseline_events_per_s=… ratio=…` (target ≥ 0.8).
@@ -60,6 +62,7 @@ import {
   recvlogical,
   serverVersion,
   streamCount,
+  toolVersion,
 } from './cdc-bench-pg.js';
 import { checkTopic, openWorker, runConnector, type ConnectorRun } from './cdc-bench-worker.js';
 
@@ -75,7 +78,6 @@ const PG_FLAGS = ['-c', 'autovacuum=off'];
 
 const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const MiB = 1024 * 1024;
-const PSQL_NOTE = 'text-format COPY piped to this process';
 
 function connectorBase(pg: TestPostgres): Record<string, string> {
   return {
@@ -100,13 +102,13 @@ interface Result {
 }
 
 async function snapshotPart(pg: TestPostgres, root: string): Promise<Result> {
+  if (!hasTool(PSQL)) throw new Error(`${PSQL} is missing: the snapshot baseline needs psql (Debian: postgresql-client)`);
   console.log(`snapshot: loading ${fmtInt(SNAPSHOT_ROWS)} rows into snap …`);
   await pg.exec(createTableSql('snap'));
   for (let from = 1; from <= SNAPSHOT_ROWS; from += 500_000) await pg.exec(insertSql('snap', from, Math.min(SNAPSHOT_ROWS, from + 499_999)));
   await pg.exec('VACUUM (ANALYZE) snap', 'CHECKPOINT');
   const [size] = await pg.query<{ s: string }>(`SELECT pg_size_pretty(pg_table_size('snap')) AS s`);
   console.log(`  table snap: ${size?.s} on disk`);
-  if (!hasTool(PSQL)) throw new Error(`${PSQL} is missing: the snapshot baseline needs psql (Debian: postgresql-client)`);
 
   const baseSecs: number[] = [];
   const baseline = async (k: number): Promise<void> => {
@@ -146,6 +148,7 @@ async function snapshotPart(pg: TestPostgres, root: string): Promise<Result> {
     const check = await checkTopic(worker.runtime.log, topic, SNAPSHOT_ROWS, 'r');
     console.log(describeRun('Tributary snapshot', SNAPSHOT_ROWS, 'rows', run, check.keyBytes + check.valueBytes));
     console.log(`  checked: ${fmtInt(check.records)} r records, ids 1..${SNAPSHOT_ROWS} once each; ${(check.valueBytes / check.records).toFixed(0)} B per value`);
+    console.log('  snapshot.max.threads=2 not run: it reads tables in parallel, not one table faster (snapshotter.ts), and this data set is one table');
     const errors = worker.runtime.errorLines();
     if (errors.length) throw new Error(`the worker logged errors:\n${errors.join('\n')}`);
   } finally {
@@ -154,7 +157,7 @@ async function snapshotPart(pg: TestPostgres, root: string): Promise<Result> {
   }
   await pg.exec(`SELECT pg_drop_replication_slot('trib_snap')`);
   await baseline(2);
-  console.log(`  baseline: psql ${PSQL_NOTE}, the faster of ${baseSecs.length} passes (conservative); Tributary ran between them`);
+  console.log(`  baseline: psql, text-format COPY piped to this process and counted, the faster of ${baseSecs.length} passes (conservative); Tributary ran between them`);
   await pg.exec('DROP TABLE snap', 'CHECKPOINT');
   return { rate: SNAPSHOT_ROWS / run.seconds, baseline: SNAPSHOT_ROWS / Math.min(...baseSecs) };
 }
@@ -170,7 +173,7 @@ async function cdcPart(pg: TestPostgres, root: string): Promise<Result> {
   const ins = await insertInTransactions(pg, 'bench', ROWS, TXNS);
   await pg.exec('CHECKPOINT');
   console.log(`  ${ins.txRows.length} transactions, ${(ins.walBytes / MiB).toFixed(0)} MiB of WAL, end LSN ${formatLsn(ins.endLsn)}, last xid ${ins.lastXid}`);
-  const baselineName = recv ? `pg_recvlogical ${await toolVersion()}` : 'ReplicationStream reader (pg_recvlogical missing)';
+  const baselineName = recv ? `pg_recvlogical ${toolVersion(PG_RECVLOGICAL)} (pgoutput proto_version 1, output piped to this process)` : 'ReplicationStream reader (pg_recvlogical missing)';
 
   const baseSecs: number[] = [];
   const baseline = async (k: number, slot: string): Promise<void> => {
@@ -235,11 +238,6 @@ async function cdcPart(pg: TestPostgres, root: string): Promise<Result> {
   await baseline(2, 'base_b');
   console.log(`  baseline: ${baselineName}, the faster of ${baseSecs.length} passes (conservative); Tributary ran between them`);
   return { rate: ROWS / run.seconds, baseline: ROWS / Math.min(...baseSecs) };
-}
-
-async function toolVersion(): Promise<string> {
-  const { execFileSync } = await import('node:child_process');
-  return execFileSync(PG_RECVLOGICAL, ['--version'], { encoding: 'utf8' }).trim().replace(/^pg_recvlogical \(PostgreSQL\) /, '');
 }
 
 async function main(): Promise<void> {
