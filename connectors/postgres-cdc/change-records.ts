@@ -42,6 +42,8 @@ export interface EventContext {
   readonly offsetBefore: OffsetMap;
   readonly source: EventSource;
   readonly transaction: EventTransaction | null;
+  /** The processing time for the envelope's ts_*, when the caller fixes it for a batch (µs). */
+  readonly nowUs?: number;
 }
 
 export interface EventBuilderOptions {
@@ -56,6 +58,10 @@ export interface EventBuilderOptions {
 }
 
 export class EventBuilder {
+  /** The last source block built, reused while events share their EventSource (a snapshot chunk). */
+  private lastSource: { model: TableModel; input: EventSource; struct: Struct } | null = null;
+  private lastNow: { us: number; ns: bigint } = { us: -1, ns: 0n };
+
   constructor(private readonly o: EventBuilderOptions) {}
 
   /** A snapshot read (`r`) of one row. */
@@ -137,14 +143,23 @@ export class EventBuilder {
   }
 
   private envelope(model: TableModel, before: Struct | null, after: Struct | null, op: string, ctx: EventContext): Struct {
-    const now = this.o.nowUs();
+    const now = ctx.nowUs ?? this.o.nowUs();
+    if (now !== this.lastNow.us) this.lastNow = { us: now, ns: BigInt(now) * 1000n };
     const tx = ctx.transaction
       ? Struct.fromValues(TRANSACTION_BLOCK_SCHEMA, [ctx.transaction.id, ctx.transaction.totalOrder, ctx.transaction.collectionOrder])
       : null;
-    return Struct.fromValues(model.envelope, [before, after, this.source(model, ctx.source), tx, op, Math.floor(now / 1000), now, BigInt(now) * 1000n]);
+    return Struct.fromValues(model.envelope, [before, after, this.source(model, ctx.source), tx, op, Math.floor(now / 1000), now, this.lastNow.ns]);
   }
 
   private source(model: TableModel, s: EventSource): Struct {
+    const last = this.lastSource;
+    if (last && last.input === s && last.model === model) return last.struct;
+    const struct = this.buildSource(model, s);
+    this.lastSource = { model, input: s, struct };
+    return struct;
+  }
+
+  private buildSource(model: TableModel, s: EventSource): Struct {
     const sequence = `[${s.lastCommitLsn === null ? 'null' : `"${s.lastCommitLsn}"`},${s.lsn === null ? 'null' : `"${s.lsn}"`}]`;
     return Struct.fromValues(SOURCE_SCHEMA, [
       this.o.version,

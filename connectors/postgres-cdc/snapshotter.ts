@@ -71,6 +71,7 @@ export class Snapshotter {
   private remaining: number;
   private first: boolean;
   private txId: number | null = null;
+  private lastContext: { state: Readonly<Record<string, TableProgress>>; marker: SnapshotMarker; nowUs: number; ctx: EventContext } | null = null;
 
   constructor(private readonly o: SnapshotterOptions) {
     for (const t of o.tables) this.state[tableId(t.table)] = t.progress ?? { after: null };
@@ -149,15 +150,27 @@ export class Snapshotter {
     if (!t.scanKey.length) {
       await c.query(`DECLARE tributary_scan NO SCROLL CURSOR FOR SELECT ${cols} FROM ${from}`);
     }
+    type Rows = Array<Array<string | null>>;
+    const fetch = async (from_: readonly string[] | null): Promise<Rows> => {
+      if (!t.scanKey.length) return (await c.query({ text: `FETCH ${this.o.chunkSize} FROM tributary_scan`, rowMode: 'array' })).rows as Rows;
+      const where = from_ ? ` WHERE (${keyList}) > (${from_.map((_, i) => `$${i + 1}`).join(', ')})` : '';
+      const res = await c.query({ text: `SELECT ${cols} FROM ${from}${where} ORDER BY ${keyList} LIMIT ${this.o.chunkSize}`, values: from_ ? [...from_] : [], rowMode: 'array' });
+      return res.rows as Rows;
+    };
+    // The next chunk is asked for as soon as its start is known, so Postgres reads it while this
+    // one is converted (two chunks in memory at most).
+    let pending: Promise<Rows> | null = fetch(after);
     for (;;) {
-      if (signal.aborted) return;
-      let chunk: Array<Array<string | null>>;
-      if (t.scanKey.length) {
-        const where = after ? ` WHERE (${keyList}) > (${after.map((_, i) => `$${i + 1}`).join(', ')})` : '';
-        const res = await c.query({ text: `SELECT ${cols} FROM ${from}${where} ORDER BY ${keyList} LIMIT ${this.o.chunkSize}`, values: after ? [...after] : [], rowMode: 'array' });
-        chunk = res.rows as Array<Array<string | null>>;
-      } else {
-        chunk = (await c.query({ text: `FETCH ${this.o.chunkSize} FROM tributary_scan`, rowMode: 'array' })).rows as Array<Array<string | null>>;
+      if (signal.aborted) {
+        await pending?.catch(() => {});
+        return;
+      }
+      const chunk = await pending!;
+      pending = null;
+      if (chunk.length === this.o.chunkSize) {
+        const last = chunk[chunk.length - 1]!;
+        pending = fetch(t.scanKey.length ? keyPos.map((p) => last[p]!) : null);
+        pending.catch(() => {}); // awaited on the next turn; a failure surfaces there
       }
       const out: SourceRecord[] = [];
       const now = this.o.nowUs();
@@ -210,18 +223,26 @@ export class Snapshotter {
     } else if (!lastMarker && h.firstInTable) {
       marker = 'first_in_data_collection';
     }
-    const done = lastMarker === 'last';
+    this.o.events.read(h.model, h.model.row(h.tuple), h.model.key(h.tuple), this.context(h.state, marker, lastMarker === 'last', nowUs), out);
+  }
+
+  /** One context per (progress state, marker, read time): rows of a chunk share offset and source block. */
+  private context(state: Readonly<Record<string, TableProgress>>, marker: SnapshotMarker, done: boolean, nowUs: number): EventContext {
+    const c = this.lastContext;
+    if (c && c.state === state && c.marker === marker && c.nowUs === nowUs && !done) return c.ctx;
     const offset = done
       ? encodeOffset({ kind: 'stream', procLsn: this.o.consistentLsn, commitLsn: 0n, events: 0, txId: null, tsUs: null })
-      : encodeOffset({ kind: 'snapshot', consistentLsn: this.o.consistentLsn, tables: h.state });
+      : encodeOffset({ kind: 'snapshot', consistentLsn: this.o.consistentLsn, tables: state });
     const ctx: EventContext = {
       partition: this.o.partition,
       offset,
       offsetBefore: offset,
       transaction: null,
+      nowUs,
       source: { tsUs: nowUs, snapshot: marker, txId: this.txId, lsn: lsnToNumber(this.o.consistentLsn), lastCommitLsn: null },
     };
-    this.o.events.read(h.model, h.model.row(h.tuple), h.model.key(h.tuple), ctx, out);
+    this.lastContext = { state, marker, nowUs, ctx };
+    return ctx;
   }
 }
 
