@@ -84,7 +84,7 @@ export class PostgresCdcSourceTask implements SourceTask {
     this.context = context;
     const s = this.settings;
     this.partition = sourcePartition(s.topicPrefix);
-    this.queue = new RecordQueue(s.maxQueueSize);
+    this.queue = new RecordQueue(s.maxQueueSize, s.maxQueueBytes);
     this.connection = {
       host: s.connection.host,
       port: s.connection.port,
@@ -122,7 +122,7 @@ export class PostgresCdcSourceTask implements SourceTask {
       // Capture ended with an error; a lost connection is retried from where it got to.
       const e = this.classify(err);
       await this.teardown();
-      if (isRetriable(e)) this.queue = new RecordQueue(this.settings.maxQueueSize);
+      if (isRetriable(e)) this.queue = new RecordQueue(this.settings.maxQueueSize, this.settings.maxQueueBytes);
       throw e;
     }
   }
@@ -242,6 +242,7 @@ export class PostgresCdcSourceTask implements SourceTask {
         partition,
         maxThreads: s.snapshot.maxThreads,
         chunkSize: s.snapshot.chunkSize,
+        fetchSize: s.snapshot.fetchSize,
         logger: log,
         nowUs: this.nowUs,
       });

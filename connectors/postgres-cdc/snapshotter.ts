@@ -16,7 +16,7 @@ import type { EventBuilder, EventContext } from './change-records.js';
 import type { SnapshotMarker } from './debezium-schemas.js';
 import { lsnToNumber, type Lsn } from './lsn.js';
 import { quoteIdent, quoteTable, type CatalogTable, type Query } from './pg-catalog.js';
-import type { RecordQueue } from './record-queue.js';
+import { rowBytes, type RecordQueue } from './record-queue.js';
 import type { TableModel } from './table-model.js';
 
 export interface SnapshotTable {
@@ -44,7 +44,10 @@ export interface SnapshotterOptions {
   readonly queue: RecordQueue;
   readonly partition: OffsetMap;
   readonly maxThreads: number;
+  /** Rows per keyset chunk (a resumable unit). */
   readonly chunkSize: number;
+  /** Rows per FETCH of a table read in one pass (no primary key). */
+  readonly fetchSize: number;
   readonly logger: TaskLogger;
   readonly nowUs: () => number;
 }
@@ -152,7 +155,7 @@ export class Snapshotter {
     }
     type Rows = Array<Array<string | null>>;
     const fetch = async (from_: readonly string[] | null): Promise<Rows> => {
-      if (!t.scanKey.length) return (await c.query({ text: `FETCH ${this.o.chunkSize} FROM tributary_scan`, rowMode: 'array' })).rows as Rows;
+      if (!t.scanKey.length) return (await c.query({ text: `FETCH ${this.o.fetchSize} FROM tributary_scan`, rowMode: 'array' })).rows as Rows;
       const where = from_ ? ` WHERE (${keyList}) > (${from_.map((_, i) => `$${i + 1}`).join(', ')})` : '';
       const res = await c.query({ text: `SELECT ${cols} FROM ${from}${where} ORDER BY ${keyList} LIMIT ${this.o.chunkSize}`, values: from_ ? [...from_] : [], rowMode: 'array' });
       return res.rows as Rows;
@@ -167,7 +170,8 @@ export class Snapshotter {
       }
       const chunk = await pending!;
       pending = null;
-      if (chunk.length === this.o.chunkSize) {
+      const full = chunk.length === (t.scanKey.length ? this.o.chunkSize : this.o.fetchSize);
+      if (full) {
         const last = chunk[chunk.length - 1]!;
         pending = fetch(t.scanKey.length ? keyPos.map((p) => last[p]!) : null);
         pending.catch(() => {}); // awaited on the next turn; a failure surfaces there
@@ -191,22 +195,29 @@ export class Snapshotter {
         rows += chunk.length;
         this.rowsDone.set(id, rows);
       }
-      if (chunk.length < this.o.chunkSize) {
+      if (!full) {
         this.state[id] = 'done';
         this.remaining--;
         if (held) {
           held.state = { ...this.state };
           this.emit(held, this.marker(true), now, out);
         }
-        this.o.queue.push(out);
+        this.o.queue.push(out, this.bytesOf(chunk));
         break;
       }
-      this.o.queue.push(out);
+      this.o.queue.push(out, this.bytesOf(chunk));
       await this.o.queue.room(signal);
     }
     if (!t.scanKey.length) await c.query('CLOSE tributary_scan');
     this.running.delete(id);
     this.o.logger.info(`snapshot of ${id} done: ${rows} rows in ${Date.now() - start} ms; ${this.remaining} table(s) to go`);
+  }
+
+  private bytesOf(rows: ReadonlyArray<ReadonlyArray<unknown>>): number {
+    if (!this.o.queue.maxBytes) return 0;
+    let n = 0;
+    for (const r of rows) n += rowBytes(r);
+    return n;
   }
 
   private marker(lastInTable: boolean): SnapshotMarker | null {

@@ -15,7 +15,7 @@ import type { EventBuilder, EventContext, EventTransaction } from './change-reco
 import { lsnToNumber, type Lsn } from './lsn.js';
 import type { ModelFactory } from './model-factory.js';
 import type { PgoutputMessage, PgRelation } from './pgoutput-messages.js';
-import type { RecordQueue } from './record-queue.js';
+import { rowBytes, type RecordQueue } from './record-queue.js';
 import type { TableModel } from './table-model.js';
 
 /** What the streamer needs from a replication connection (ReplicationStream implements it). */
@@ -87,6 +87,8 @@ export class Streamer {
   private readonly pending: Array<{ commitLsn: Lsn; endLsn: Lsn; changes: number }> = [];
   private acked: Lsn;
   private loop: Promise<void> = Promise.resolve();
+  /** Source bytes of the records built since the last push (only counted with a byte bound). */
+  private batchBytes = 0;
 
   constructor(private readonly o: StreamerOptions) {
     this.procLsn = o.resume && o.resume.procLsn > o.startLsn ? o.resume.procLsn : o.startLsn;
@@ -198,7 +200,8 @@ export class Streamer {
 
   private flush(out: SourceRecord[]): void {
     if (!out.length) return;
-    this.o.queue.push(out);
+    this.o.queue.push(out, this.batchBytes);
+    this.batchBytes = 0;
     out.length = 0;
   }
 
@@ -273,6 +276,9 @@ export class Streamer {
       transaction,
       source: { tsUs: tx.tsUs, snapshot: 'false', txId: tx.xid, lsn: lsnToNumber(walStart), lastCommitLsn: this.lastCommitLsn },
     };
+    if (this.o.queue.maxBytes > 0 && msg.tag !== 'truncate') {
+      this.batchBytes += rowBytes(msg.tag === 'delete' ? (msg.keyTuple ?? msg.oldTuple ?? []) : msg.newTuple);
+    }
     const ev = this.o.events;
     switch (msg.tag) {
       case 'insert':

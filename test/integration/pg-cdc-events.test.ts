@@ -147,3 +147,14 @@ describe('Debezium change events', () => {
     await w.stop();
   });
 });
+
+describe('bounds', () => {
+  test('max.queue.size.in.bytes and snapshot.fetch.size: a table without a key snapshots in small fetches under a byte bound, complete', async () => {
+    await pg.exec(`CREATE TABLE bulk (v text)`, `INSERT INTO bulk SELECT repeat('x', 100) || g FROM generate_series(1, 3000) g`);
+    const w = await run('bounded', 'bulk', { 'snapshot.fetch.size': '7', 'max.queue.size.in.bytes': '2000', 'max.batch.size': '5', 'max.queue.size': '50' });
+    const rows = await events(w, 'bounded.public.bulk', 3000);
+    expect(new Set(rows.map((e) => e.value.after.v)).size).toBe(3000);
+    expect(rows.at(-1)!.value.source.snapshot).toBe('last');
+    await w.stop();
+  });
+});
