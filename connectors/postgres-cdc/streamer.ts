@@ -256,13 +256,14 @@ export class Streamer {
     const op = msg.tag === 'insert' ? 'c' : msg.tag === 'update' ? 'u' : msg.tag === 'delete' ? 'd' : 't';
     if (this.o.skipped.has(op)) return;
     const metadata = this.o.transactionMetadata;
-    const offsetBefore = this.offset(this.procLsn, tx.commitLsn, index, metadata);
+    // Only events of several records (delete + tombstone, key change) and BEGIN use it.
+    const offsetBefore = msg.tag === 'insert' && !metadata ? null : this.offset(this.procLsn, tx.commitLsn, index, metadata);
     let transaction: EventTransaction | null = null;
     if (metadata) {
       const id = `${tx.xid}:${lsnToNumber(tx.commitLsn)}`;
       if (!tx.begun) {
         tx.begun = true;
-        this.o.events.transaction(id, Math.floor(tx.tsUs / 1000), null, this.o.partition, offsetBefore, out);
+        this.o.events.transaction(id, Math.floor(tx.tsUs / 1000), null, this.o.partition, offsetBefore!, out);
       }
       const n = (tx.counts.get(model.id) ?? 0) + 1;
       tx.counts.set(model.id, n);
@@ -272,7 +273,7 @@ export class Streamer {
     const ctx: EventContext = {
       partition: this.o.partition,
       offset,
-      offsetBefore,
+      offsetBefore: offsetBefore ?? offset,
       transaction,
       source: { tsUs: tx.tsUs, snapshot: 'false', txId: tx.xid, lsn: lsnToNumber(walStart), lastCommitLsn: this.lastCommitLsn },
     };
