@@ -231,6 +231,15 @@ export class Struct {
     return this.values[this.field(name).index];
   }
 
+  /**
+   * The stored value of the field whose `Field.index` is `index`, without defaults (as
+   * `getWithoutDefault`, minus the name look-up): for converters walking `schema.fields` on hot
+   * paths. Undefined when no field has that index.
+   */
+  valueAt(index: number): unknown {
+    return this.values[index];
+  }
+
   /** Throws DataError naming the first required field that is null without a default. */
   validate(): void {
     for (const f of this.schema.fields!) {

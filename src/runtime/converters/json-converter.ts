@@ -2,8 +2,9 @@
  * Kafka Connect's `org.apache.kafka.connect.json.JsonConverter`, byte-compatible with it.
  *
  * With `schemas.enable=true` (the default) each key or value is the envelope
- * `{"schema":S,"payload":P}` (see `json-schema.ts` for S, `json-data.ts` for P); with it false the
- * payload alone is written and read back without a schema.
+ * `{"schema":S,"payload":P}` (see `json-schema.ts` for S, `json-data.ts` for P, which
+ * `json-writer.ts` compiles per schema for writing); with it false the payload alone is written and
+ * read back without a schema.
  *
  * Differences from Kafka, all on the side of rejecting or keeping more:
  * - a null value is always a tombstone (null bytes), as the SDK's Converter contract says; Kafka
@@ -25,6 +26,7 @@ import {
 import { type ConverterRole, converterRole, converterTypeKey, CONVERTER_TYPE_CONFIG } from './converter-config.js';
 import { type DecimalFormat, type JsonDataOptions, toConnect, toJson } from './json-data.js';
 import { asConnectSchema, asJsonSchema } from './json-schema.js';
+import { fastJson } from './json-writer.js';
 import { type JsonValue, JsonObject, JsonSyntaxError, parseJson } from './lossless-json.js';
 import { LruCache } from './lru-cache.js';
 import { Where } from './where.js';
@@ -67,12 +69,13 @@ const CONFIG_DEF = new ConfigDef()
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const RAW_SCHEMA = { rawMembers: new Set(['schema']) };
 const NULL_SCHEMA_AND_VALUE: SchemaAndValue = Object.freeze({ schema: null, value: null });
+const NULL_SCHEMA_HEAD = Buffer.from('{"schema":null,"payload":', 'utf8');
 
 export class JsonConverter implements Converter, HeaderConverter {
   private options: JsonDataOptions = { decimalFormat: 'BASE64', replaceNullWithDefault: true };
   private schemasEnabled = true;
   private role: ConverterRole = 'value';
-  private fromConnectSchemas = new LruCache<Schema, string>(1000);
+  private fromConnectSchemas = new LruCache<Schema, Buffer>(1000);
   private toConnectSchemas = new LruCache<string, Schema>(1000);
 
   /** Usable with the defaults before `configure` is called. */
@@ -121,19 +124,24 @@ export class JsonConverter implements Converter, HeaderConverter {
 
   private write(topic: string, schema: Schema | null, value: unknown, root: string): Buffer | null {
     if (value === null || value === undefined) return null;
-    const payload = toJson(schema, value, this.options, Where.root(topic, root));
+    const payload = (schema === null ? undefined : fastJson(schema, value, this.options)) ?? toJson(schema, value, this.options, Where.root(topic, root));
     if (!this.schemasEnabled) return Buffer.from(payload, 'utf8');
-    const jsonSchema = schema === null ? 'null' : this.jsonSchemaOf(schema, topic);
-    return Buffer.from(`{"schema":${jsonSchema},"payload":${payload}}`, 'utf8');
+    // `{"schema":S,"payload":` + P + `}`, with the first part encoded once per schema.
+    const head = schema === null ? NULL_SCHEMA_HEAD : this.envelopeHeadOf(schema, topic);
+    const out = Buffer.allocUnsafe(head.length + Buffer.byteLength(payload, 'utf8') + 1);
+    head.copy(out, 0);
+    out[out.length - 1] = 0x7d;
+    out.write(payload, head.length, 'utf8');
+    return out;
   }
 
-  private jsonSchemaOf(schema: Schema, topic: string): string {
-    let text = this.fromConnectSchemas.get(schema);
-    if (text === undefined) {
-      text = asJsonSchema(schema, this.options, Where.root(topic, 'schema'));
-      this.fromConnectSchemas.set(schema, text);
+  private envelopeHeadOf(schema: Schema, topic: string): Buffer {
+    let head = this.fromConnectSchemas.get(schema);
+    if (head === undefined) {
+      head = Buffer.from(`{"schema":${asJsonSchema(schema, this.options, Where.root(topic, 'schema'))},"payload":`, 'utf8');
+      this.fromConnectSchemas.set(schema, head);
     }
-    return text;
+    return head;
   }
 
   private read(topic: string, bytes: Buffer | null, root: string): SchemaAndValue {
