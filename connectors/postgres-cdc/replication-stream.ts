@@ -22,7 +22,7 @@ import { DataError } from '../../src/sdk/index.js';
 import { formatLsn, type Lsn } from './lsn.js';
 import { decodePgoutput } from './pgoutput-decoder.js';
 import type { PgoutputMessage } from './pgoutput-messages.js';
-import { sessionOptions } from './pg-session.js';
+import { clientConfig } from './pg-connections.js';
 
 export interface ReplicationStreamOptions {
   connection: {
@@ -243,18 +243,10 @@ export class ReplicationStream {
     if (this.state !== 'idle') return Promise.reject(stoppedError());
     this.state = 'connecting';
     const c = this.opts.connection;
-    const config = {
-      host: c.host,
-      port: c.port,
-      user: c.user,
-      password: c.password,
-      database: c.database,
-      ssl: c.ssl,
-      connectionTimeoutMillis: c.connectionTimeoutMillis,
-      keepAlive: true,
-      options: sessionOptions(),
-      replication: 'database',
-    };
+    const config = clientConfig(
+      { ...c, password: c.password, ssl: c.ssl, connectTimeoutMs: c.connectionTimeoutMillis ?? 0 },
+      { keepAlive: true, replication: 'database' } as Partial<pg.ClientConfig>,
+    );
     const client = new pg.Client(config as pg.ClientConfig);
     this.client = client;
     client.on('error', (err) => this.fail(err));

@@ -3,7 +3,7 @@
  * keeps changing the table: after restarts the log replays to the table, every committed change is
  * in it, and nothing up to the last committed offset appears twice.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { LogCompactedTopic } from '../../src/runtime/stores/log-compacted-topic.js';
 import { OffsetStore } from '../../src/runtime/stores/offset-store.js';
 import { DEFAULT_WORKER_SETTINGS } from '../../src/runtime/worker-settings.js';
@@ -11,14 +11,10 @@ import type { OffsetMap } from '../../src/sdk/index.js';
 import { waitFor } from '../kit/checks.js';
 import { useWorkerHarnesses, type WorkerHarness } from '../kit/worker-harness.js';
 import { cdcConfig, readChanges, replay, type ChangeEvent } from '../support/cdc.js';
-import { startPostgres, type TestPostgres } from '../support/postgres.js';
+import { useTestPostgres } from '../support/postgres.js';
 import { useTempDirs } from '../support/temp-dir.js';
 
-let pg: TestPostgres;
-beforeAll(async () => {
-  pg = await startPostgres();
-});
-afterAll(async () => pg?.stop());
+const pg = useTestPostgres();
 
 const tempDir = useTempDirs();
 const harnesses = useWorkerHarnesses();

@@ -4,18 +4,14 @@
  * JsonConverter schemas, key changes with their headers, tombstones, truncates, unchanged TOAST
  * values, transaction metadata, heartbeats, message.key.columns and tables without a key.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { waitFor } from '../kit/checks.js';
 import { useWorkerHarnesses, type RunningWorker } from '../kit/worker-harness.js';
 import { cdcConfig, readChanges, type ChangeEvent } from '../support/cdc.js';
-import { startPostgres, type TestPostgres } from '../support/postgres.js';
+import { useTestPostgres } from '../support/postgres.js';
 import { useTempDirs } from '../support/temp-dir.js';
 
-let pg: TestPostgres;
-beforeAll(async () => {
-  pg = await startPostgres();
-});
-afterAll(async () => pg?.stop());
+const pg = useTestPostgres();
 
 const tempDir = useTempDirs();
 const harnesses = useWorkerHarnesses();

@@ -3,18 +3,14 @@
  * snapshot read and every change committed after it reaches the log exactly once, and the log
  * replayed equals the table.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { waitFor, WAIT_MS } from '../kit/checks.js';
 import { useWorkerHarnesses } from '../kit/worker-harness.js';
 import { cdcConfig, readChanges, replay } from '../support/cdc.js';
-import { startPostgres, type TestPostgres } from '../support/postgres.js';
+import { useTestPostgres } from '../support/postgres.js';
 import { useTempDirs } from '../support/temp-dir.js';
 
-let pg: TestPostgres;
-beforeAll(async () => {
-  pg = await startPostgres();
-});
-afterAll(async () => pg?.stop());
+const pg = useTestPostgres();
 
 const tempDir = useTempDirs();
 const harnesses = useWorkerHarnesses();

@@ -2,18 +2,14 @@
  * A lost replication connection (the walsender terminated, as a Postgres restart or failover does)
  * is retried: the task stays RUNNING, resumes from what it handed over, and loses nothing.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { waitFor } from '../kit/checks.js';
 import { useWorkerHarnesses } from '../kit/worker-harness.js';
 import { cdcConfig, readChanges } from '../support/cdc.js';
-import { startPostgres, type TestPostgres } from '../support/postgres.js';
+import { useTestPostgres } from '../support/postgres.js';
 import { useTempDirs } from '../support/temp-dir.js';
 
-let pg: TestPostgres;
-beforeAll(async () => {
-  pg = await startPostgres();
-});
-afterAll(async () => pg?.stop());
+const pg = useTestPostgres();
 
 const tempDir = useTempDirs();
 const harnesses = useWorkerHarnesses();

