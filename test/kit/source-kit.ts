@@ -62,6 +62,12 @@ export interface SourceConnectorAdapter {
   readonly maxRecordsInFlightAtPause?: number;
   /** How long the kit watches a paused connector (twice: before and after a restart) for records that must not flow (default 1000 ms). */
   readonly pausedWatchMs?: number;
+  /**
+   * `replays` (default): a PATCH back to earlier offsets makes the source deliver again from there.
+   * `refused`: the source cannot go back (a replication slot never re-sends what it confirmed), so
+   * such a PATCH must be refused (400) with the offsets left as they were.
+   */
+  readonly offsetRewind?: 'replays' | 'refused';
 }
 
 interface CaseEnv {
@@ -172,7 +178,7 @@ export function describeSourceConnectorConformance(connector: string, adapter: S
       await expectNoErrorLogs(w);
     });
 
-    it('offset resume: PATCH while STOPPED rewinds, survives a worker restart, and is refused while running', async () => {
+    it(`offset resume: PATCH while STOPPED ${adapter.offsetRewind === 'refused' ? 'back behind the source is refused' : 'rewinds'}, survives a worker restart, and is refused while running`, async () => {
       const env = await setup();
       const w1 = await env.harness.start();
       await create(env, w1);
@@ -194,6 +200,21 @@ export function describeSourceConnectorConformance(connector: string, adapter: S
       const afterB = await w1.herder.connectorOffsets(env.name);
       expect(afterB, 'offsets moved with the second batch').not.toEqual(afterA);
       const ends = await w1.endOffsets(env.topic);
+      if (adapter.offsetRewind === 'refused') {
+        await expectBadRequest(w1.herder.alterConnectorOffsets(env.name, afterA), 'PATCH offsets back behind what the source can re-send');
+        expect(await w1.herder.connectorOffsets(env.name), 'offsets unchanged by the refused rewind').toEqual(afterB);
+        const c = await env.fixture.produce(5);
+        await w1.stop();
+        const w2 = await env.harness.start();
+        await expectStopped(w2, env.name);
+        await w2.herder.resumeConnector(env.name);
+        await waitForState(w2, env.name, 'RUNNING');
+        await delivered(env, w2, [...a, ...b, ...c]);
+        expectSameMultiset(await env.ids(w2, ends), c, 'records delivered after the refused rewind');
+        await expectNoErrorLogs(w1);
+        await expectNoErrorLogs(w2);
+        return;
+      }
       await w1.herder.alterConnectorOffsets(env.name, afterA);
       expect(await w1.herder.connectorOffsets(env.name)).toEqual(afterA);
       const c = await env.fixture.produce(5);
