@@ -177,7 +177,7 @@ export class PostgresCdcSourceTask implements SourceTask {
     if (this.connection.sslFallback !== undefined) this.connection = { ...this.connection, sslFallback: undefined };
     const query = q(this.admin);
     const facts = await checkServer(query);
-    const tables = (await listTables(query)).filter((t) => s.filters.includesTable(t.schema, t.table));
+    const tables = s.filters.selectTables(await listTables(query));
     if (!tables.length) log.warn(`no table matches the include/exclude lists; streaming anyway (new tables are picked up when published)`);
     await checkSelect(query, facts.user, tables);
     const types = new PgTypeCatalog((sql, params) => query(sql, params));

@@ -22,6 +22,7 @@ import { DataError } from '../../src/sdk/index.js';
 import { formatLsn, type Lsn } from './lsn.js';
 import { decodePgoutput } from './pgoutput-decoder.js';
 import type { PgoutputMessage } from './pgoutput-messages.js';
+import { quoteIdent, quoteLiteral } from './pg-catalog.js';
 import { clientConfig } from './pg-connections.js';
 
 export interface ReplicationStreamOptions {
@@ -150,10 +151,10 @@ export class ReplicationStream {
   /** The START_REPLICATION command this stream sends. */
   get command(): string {
     const { slot, publications, startLsn, messages } = this.opts;
-    const names = publications.map(quoteIdentifier).join(',');
+    const names = publications.map(quoteIdent).join(',');
     const options = [`proto_version '1'`, `publication_names ${quoteLiteral(names)}`];
     if (messages) options.push(`messages 'true'`);
-    return `START_REPLICATION SLOT ${quoteIdentifier(slot)} LOGICAL ${formatLsn(startLsn)} (${options.join(', ')})`;
+    return `START_REPLICATION SLOT ${quoteIdent(slot)} LOGICAL ${formatLsn(startLsn)} (${options.join(', ')})`;
   }
 
   /**
@@ -373,14 +374,4 @@ export class ReplicationStream {
 
 function stoppedError(): Error {
   return new Error('replication stream stopped before streaming began');
-}
-
-/** A replication-grammar identifier: double-quoted, embedded double quotes doubled. */
-function quoteIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** A replication-grammar string literal: single-quoted, embedded single quotes doubled. */
-function quoteLiteral(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
 }
