@@ -27,6 +27,8 @@ export function encodeBinary(bytes: Buffer, mode: BinaryMode): Buffer | string {
   }
 }
 
+const LOWER_HEX = /^\\x[0-9a-f]*$/;
+
 /** BYTEA in `bytea_output=hex` (`\x0102`). */
 export function byteaMapping(mode: BinaryMode): { builder: SchemaBuilder; convert: (t: string) => unknown } {
   const decode = (t: string): Buffer => {
@@ -35,8 +37,16 @@ export function byteaMapping(mode: BinaryMode): { builder: SchemaBuilder; conver
     if (b.length * 2 !== t.length - 2) throw new RangeError('hex bytea expected');
     return b;
   };
-  // Postgres already prints lowercase hex, as Debezium's HexConverter does.
-  if (mode === 'hex') return { builder: binarySchema(mode), convert: (t) => (decode(t), t.slice(2)) };
+  // Postgres already prints lowercase hex, as Debezium's HexConverter does: checked, not decoded.
+  if (mode === 'hex') {
+    return {
+      builder: binarySchema(mode),
+      convert: (t) => {
+        if (t.charCodeAt(0) !== 92 || t.charCodeAt(1) !== 120 || t.length % 2 || !LOWER_HEX.test(t)) throw new RangeError('hex bytea expected (bytea_output=hex)');
+        return t.slice(2);
+      },
+    };
+  }
   return { builder: binarySchema(mode), convert: (t) => encodeBinary(decode(t), mode) };
 }
 

@@ -2,10 +2,16 @@
  * Catalog reads: which tables exist, their columns (tuple order, as pgoutput sends them), keys,
  * row estimates and publication membership. Every identifier reaches SQL as a bound parameter.
  */
+import type pg from 'pg';
 import type { Lsn } from './lsn.js';
 import { parseLsn } from './lsn.js';
 
 export type Query = (sql: string, params?: unknown[]) => Promise<Array<Record<string, unknown>>>;
+
+/** The rows of `client`'s queries, as a Query. */
+export function queryOf(client: pg.Client): Query {
+  return async (sql, params) => (await client.query(sql, params)).rows as Array<Record<string, unknown>>;
+}
 
 export interface CatalogTable {
   readonly oid: number;

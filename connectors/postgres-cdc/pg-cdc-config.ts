@@ -21,7 +21,7 @@ import {
   type ParsedConfig,
   type Validator,
 } from '../../src/sdk/index.js';
-import { compatProblems, defineCompatKeys, SOURCE_NAME } from './pg-cdc-compat.js';
+import { compatProblems, defineCompatKeys, GROUP, SOURCE_NAME } from './pg-cdc-compat.js';
 import { compileRegexList, FILTER_PAIRS, MESSAGE_KEY_COLUMNS, parseMessageKeyColumns, TableFilter } from './table-filter.js';
 
 export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
@@ -157,24 +157,14 @@ const placeholder = validator('a string, or hex:<hex digits>', (name, v) => {
 const SNAPSHOT_MODES = ['initial', 'always', 'no_data', 'never', 'initial_only', 'when_needed'];
 const SNAPSHOT_SUPPORTED = `use one of ${SNAPSHOT_MODES.filter((m) => m !== 'never').join(', ')}`;
 
-let ordinal: Record<string, number> = {};
-function key(group: string, k: Omit<ConfigKeyDef, 'group' | 'orderInGroup'>): ConfigKeyDef {
-  ordinal[group] = (ordinal[group] ?? 0) + 1;
-  return { ...k, group, orderInGroup: ordinal[group] };
-}
-
-const C = 'CONNECTION';
-const SSL = 'CONNECTION_ADVANCED_SSL';
-const REPL = 'CONNECTION_ADVANCED_REPLICATION';
-const F = 'FILTERS';
-const CO = 'CONNECTOR';
-const CA = 'CONNECTOR_ADVANCED';
-const SNAP = 'CONNECTOR_SNAPSHOT';
-const ADV = 'ADVANCED';
-const HB = 'ADVANCED_HEARTBEAT';
+const { CONNECTION: C, CONNECTION_ADVANCED: CADV, SSL, REPLICATION: REPL, FILTERS: F, CONNECTOR: CO, CONNECTOR_ADVANCED: CA, SNAPSHOT: SNAP, ADVANCED: ADV, HEARTBEAT: HB } = GROUP;
 
 function declare(): ConfigDef {
-  ordinal = {};
+  const ordinal: Record<string, number> = {};
+  const key = (group: string, k: Omit<ConfigKeyDef, 'group' | 'orderInGroup'>): ConfigKeyDef => {
+    ordinal[group] = (ordinal[group] ?? 0) + 1;
+    return { ...k, group, orderInGroup: ordinal[group] };
+  };
   const keys: ConfigKeyDef[] = [
     key(C, { name: 'database.hostname', type: 'STRING', importance: 'HIGH', displayName: 'Hostname', documentation: 'Resolvable host name or IP address of the Postgres server.', validator: matching(HOSTNAME, 'has invalid format (only the underscore, hyphen, dot and alphanumeric characters are allowed)', 'a host name') }),
     key(C, { name: 'database.port', type: 'INT', default: 5432, importance: 'HIGH', displayName: 'Port', documentation: 'Port of the Postgres server.', validator: between(1, 65535) }),
@@ -183,7 +173,7 @@ function declare(): ConfigDef {
     key(C, { name: 'database.dbname', type: 'STRING', importance: 'HIGH', displayName: 'Database', documentation: 'The database whose changes are captured.', validator: nonEmptyString() }),
     key(C, { name: 'database.query.timeout.ms', type: 'INT', default: 600000, importance: 'LOW', documentation: 'Time a catalog or snapshot query may run, in ms; 0 means no limit.', validator: atLeast(0) }),
     key(C, { name: 'database.connectTimeout', type: 'INT', default: 10, importance: 'LOW', documentation: 'Time to wait for a connection to open, in seconds (the pgjdbc driver option Debezium passes through, same unit and default); 0 waits forever.', validator: atLeast(0) }),
-    key('CONNECTION_ADVANCED', { name: 'database.tcpKeepAlive', type: 'BOOLEAN', default: true, importance: 'MEDIUM', documentation: 'Enable TCP keep-alive probes on database connections.' }),
+    key(CADV, { name: 'database.tcpKeepAlive', type: 'BOOLEAN', default: true, importance: 'MEDIUM', documentation: 'Enable TCP keep-alive probes on database connections.' }),
     key(SSL, { name: 'database.sslmode', type: 'STRING', default: 'prefer', importance: 'MEDIUM', displayName: 'SSL mode', documentation: "Whether to encrypt the connection, with libpq's meanings: 'disable' never; 'allow' plain first, TLS if the server insists; 'prefer' (default) TLS first, plain if the server has no TLS; 'require' TLS without verifying the server (verifies the CA when database.sslrootcert is set, as libpq does); 'verify-ca' TLS with the server certificate checked against the CA; 'verify-full' as verify-ca plus the host name check.", validator: enumOf(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']), recommendedValues: ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] }),
     key(SSL, { name: 'database.sslrootcert', type: 'STRING', default: null, importance: 'MEDIUM', documentation: "File of the CA certificate(s) the server certificate is verified against (PEM). Without it, verify-ca and verify-full use Node's default CA store." }),
     key(SSL, { name: 'database.sslcert', type: 'STRING', default: null, importance: 'MEDIUM', documentation: 'File of the client certificate (PEM), for certificate authentication.' }),

@@ -15,7 +15,7 @@ import {
 } from '../../src/sdk/index.js';
 import { parsePgCdcSettings, pgCdcConfigDef, validatePgCdcConfig } from './pg-cdc-config.js';
 import { PostgresCdcSourceTask } from './pg-cdc-task.js';
-import { slotInfo } from './pg-catalog.js';
+import { queryOf, slotInfo } from './pg-catalog.js';
 import { connect } from './pg-connections.js';
 import { PG_CDC_VERSION } from './version.js';
 
@@ -98,7 +98,7 @@ export class PostgresCdcSourceConnector implements SourceConnector {
     const c = await connect(s.connection).catch(() => null);
     if (!c) return null;
     try {
-      const info = await slotInfo(async (sql, params) => (await c.query(sql, params as unknown[])).rows as Array<Record<string, unknown>>, s.slot.name);
+      const info = await slotInfo(queryOf(c), s.slot.name);
       return info?.confirmedFlush ?? null;
     } finally {
       await c.end().catch(() => {});

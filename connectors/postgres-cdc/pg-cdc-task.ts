@@ -21,7 +21,7 @@ import { decodeOffset, sourcePartition, type CdcOffset, type StreamOffset } from
 import { EventBuilder } from './change-records.js';
 import { type Lsn } from './lsn.js';
 import { ModelFactory } from './model-factory.js';
-import { estimatedRows, listTables, type Query } from './pg-catalog.js';
+import { estimatedRows, listTables, queryOf } from './pg-catalog.js';
 import { parsePgCdcSettings, type PgCdcSettings } from './pg-cdc-config.js';
 import { connect, isConnectionLoss, type ConnectionSettings } from './pg-connections.js';
 import { checkSelect, checkServer, ensurePublication } from './pg-setup.js';
@@ -85,16 +85,7 @@ export class PostgresCdcSourceTask implements SourceTask {
     const s = this.settings;
     this.partition = sourcePartition(s.topicPrefix);
     this.queue = new RecordQueue(s.maxQueueSize, s.maxQueueBytes);
-    this.connection = {
-      host: s.connection.host,
-      port: s.connection.port,
-      user: s.connection.user,
-      password: s.connection.password,
-      database: s.connection.database,
-      ssl: s.connection.ssl,
-      sslFallback: s.connection.sslFallback,
-      connectTimeoutMs: s.connection.connectTimeoutMs,
-    };
+    this.connection = s.connection;
     this.events = new EventBuilder({
       serverName: s.topicPrefix,
       database: s.connection.database,
@@ -143,7 +134,7 @@ export class PostgresCdcSourceTask implements SourceTask {
     if (this.settings?.slot.dropOnStop) {
       const admin = await connect(this.connection).catch(() => null);
       if (admin) {
-        await dropSlot(q(admin), this.settings.slot.name).catch((err: Error) => this.context.logger.warn(`could not drop slot: ${err.message}`));
+        await dropSlot(queryOf(admin), this.settings.slot.name).catch((err: Error) => this.context.logger.warn(`could not drop slot: ${err.message}`));
         await admin.end().catch(() => {});
       }
     }
@@ -175,7 +166,7 @@ export class PostgresCdcSourceTask implements SourceTask {
     // sslmode prefer/allow: once one kind of connection worked, every later connection uses it.
     this.admin = await connect(this.connection, { onFallback: (ssl) => (this.connection = { ...this.connection, ssl, sslFallback: undefined }) });
     if (this.connection.sslFallback !== undefined) this.connection = { ...this.connection, sslFallback: undefined };
-    const query = q(this.admin);
+    const query = queryOf(this.admin);
     const facts = await checkServer(query);
     const tables = s.filters.selectTables(await listTables(query));
     if (!tables.length) log.warn(`no table matches the include/exclude lists; streaming anyway (new tables are picked up when published)`);
@@ -224,8 +215,8 @@ export class PostgresCdcSourceTask implements SourceTask {
     }
 
     const partition = this.partition;
-    const runSnapshot = freshSnapshot || (snapshotWanted && !r.snapshotSettled);
-    const consistentLsn: Lsn = created?.consistentLsn ?? r.snapshot?.consistentLsn ?? r.stream?.procLsn ?? (slot?.confirmedFlush ?? 0n);
+    const runSnapshot = freshSnapshot || snapshotWanted;
+    const consistentLsn: Lsn = created?.consistentLsn ?? r.snapshot?.consistentLsn ?? r.stream?.procLsn ?? slot?.confirmedFlush ?? 0n;
     if (runSnapshot) {
       const progress = freshSnapshot ? {} : (r.snapshot?.tables ?? {});
       const list: SnapshotTable[] = [];
@@ -256,7 +247,7 @@ export class PostgresCdcSourceTask implements SourceTask {
         open: (startLsn, handler) =>
           new ReplicationStream(
             {
-              connection: { ...this.connection, password: this.connection.password, connectionTimeoutMillis: this.connection.connectTimeoutMs },
+              connection: this.connection,
               slot: s.slot.name,
               publications: [s.publication.name],
               startLsn,
@@ -280,10 +271,9 @@ export class PostgresCdcSourceTask implements SourceTask {
 
     this.startTimers();
     this.capture = (async () => {
-      if (snapshotter && runSnapshot) {
+      if (snapshotter) {
         await snapshotter.run(this.abort.signal).finally(() => created?.release());
         if (this.abort.signal.aborted) return;
-        r.snapshotSettled = true;
         r.snapshot = null;
         const p = snapshotter.progress();
         this.reportSnapshot(p, true);
@@ -356,18 +346,11 @@ export class PostgresCdcSourceTask implements SourceTask {
     this.heartbeatTimer = this.progressTimer = null;
     const streamer = this.streamer;
     this.streamer = null;
-    if (streamer) {
-      if (this.resume) this.resume.stream = streamer.resumePoint();
-      await streamer.stop().catch(() => {});
-    }
+    await streamer?.stop().catch(() => {});
     await this.capture?.catch(() => {});
     this.capture = null;
     this.snapshotter = null;
     await this.admin?.end().catch(() => {});
     this.admin = null;
   }
-}
-
-function q(client: pg.Client): Query {
-  return async (sql, params) => (await client.query(sql, params as unknown[])).rows as Array<Record<string, unknown>>;
 }

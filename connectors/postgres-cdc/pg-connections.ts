@@ -11,12 +11,13 @@ export interface ConnectionSettings {
   readonly host: string;
   readonly port: number;
   readonly user: string;
-  readonly password: string | undefined;
+  readonly password?: string | undefined;
   readonly database: string;
-  readonly ssl: pg.ClientConfig['ssl'];
+  readonly ssl?: pg.ClientConfig['ssl'];
   /** A second `ssl` to try when the server refuses the first kind (sslmode prefer/allow). */
   readonly sslFallback?: pg.ClientConfig['ssl'] | undefined;
-  readonly connectTimeoutMs: number;
+  /** 0 or absent: wait as long as the OS does. */
+  readonly connectTimeoutMs?: number;
 }
 
 const rawText = { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig;

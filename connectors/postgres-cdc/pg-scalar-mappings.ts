@@ -3,7 +3,7 @@
  * `#converter`): a schema builder and a converter from the type's text output. Arrays, TOAST
  * placeholders, defaults and optionality are added by `pg-value-mapping.ts`.
  */
-import { DataError, SchemaBuilder, type Schema } from '../../src/sdk/index.js';
+import { DataError, INT64_MAX, INT64_MIN, SchemaBuilder, type Schema } from '../../src/sdk/index.js';
 import type { PgTypeInfo } from './pg-type-info.js';
 import type { TypeModes } from './pg-value-mapping.js';
 import { bitsMapping, byteaMapping, unknownMapping } from './pg-binary-values.js';
@@ -45,8 +45,9 @@ function int64(t: string): number | bigint {
   }
   if (!INT64_PATTERN.test(t)) throw new RangeError('integer expected');
   const v = BigInt(t);
-  if (v < -(2n ** 63n) || v >= 2n ** 63n) throw new RangeError('outside the int64 range');
-  return Number.isSafeInteger(Number(v)) ? Number(v) : v;
+  if (v < INT64_MIN || v > INT64_MAX) throw new RangeError('outside the int64 range');
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : v;
 }
 
 function float(t: string): number {

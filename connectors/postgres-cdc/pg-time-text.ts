@@ -3,6 +3,7 @@
  * them the way java.time's ISO formatters do, without regular expressions or intermediate objects:
  * a parse fills the module's scratch fields, which the caller reads at once.
  */
+import { INT64_MAX, INT64_MIN } from '../../src/sdk/index.js';
 
 /** Parsed fields of the last `scanTimestamp`/`scanDate`/`scanTime` call (astronomical year: 1 BC = 0). */
 export const scratch = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, micros: 0, offsetSeconds: 0 };
@@ -178,6 +179,6 @@ const MAX_SAFE_SECONDS = 9_000_000_000; // seconds whose microseconds stay below
 export function int64Of(seconds: number, perSecond: number, sub: number): number | bigint {
   if (Math.abs(seconds) < MAX_SAFE_SECONDS * (1_000_000 / perSecond)) return seconds * perSecond + sub;
   const v = BigInt(seconds) * BigInt(perSecond) + BigInt(sub);
-  if (v < -(2n ** 63n) || v >= 2n ** 63n) throw new RangeError('outside the int64 range');
+  if (v < INT64_MIN || v > INT64_MAX) throw new RangeError('outside the int64 range');
   return Number.isSafeInteger(Number(v)) && BigInt(Number(v)) === v ? Number(v) : v;
 }

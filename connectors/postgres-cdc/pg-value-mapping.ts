@@ -39,6 +39,8 @@ export interface TypeModes {
   includeUnknown: boolean;
   /** unavailable.value.placeholder */
   unavailablePlaceholder: string;
+  /** Its bytes for binary columns, when they are not its UTF-8 (the `hex:` form); default: the UTF-8. */
+  unavailablePlaceholderBytes?: Uint8Array;
 }
 
 /** Debezium's defaults. */
@@ -165,13 +167,17 @@ function scalarPlaceholder(scalar: ScalarMapping, type: PgTypeInfo, modes: TypeM
   if (scalar.kind === 'string') return p;
   if (scalar.kind === 'other') return null;
   // binary: Debezium's base64 converters do not recognise the TOAST marker and yield null
-  return modes.binary === 'bytes' ? Buffer.from(p, 'utf8') : modes.binary === 'hex' ? p : null;
+  return modes.binary === 'bytes' ? placeholderBytes(modes) : modes.binary === 'hex' ? p : null;
+}
+
+function placeholderBytes(modes: TypeModes): Buffer {
+  return modes.unavailablePlaceholderBytes ? Buffer.from(modes.unavailablePlaceholderBytes) : Buffer.from(modes.unavailablePlaceholder, 'utf8');
 }
 
 /** UnchangedToastedPlaceholder's values per array type (UnchangedToastedReplicationMessageColumn). */
 function arrayPlaceholder(el: PgTypeInfo, scalar: ScalarMapping, modes: TypeModes): unknown {
   const p = modes.unavailablePlaceholder;
-  const bytes = Buffer.from(p, 'utf8');
+  const bytes = placeholderBytes(modes);
   switch (el.schema === 'pg_catalog' ? el.name : '') {
     case 'int4':
     case 'date':

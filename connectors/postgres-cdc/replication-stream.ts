@@ -23,18 +23,10 @@ import { formatLsn, type Lsn } from './lsn.js';
 import { decodePgoutput } from './pgoutput-decoder.js';
 import type { PgoutputMessage } from './pgoutput-messages.js';
 import { quoteIdent, quoteLiteral } from './pg-catalog.js';
-import { clientConfig } from './pg-connections.js';
+import { clientConfig, type ConnectionSettings } from './pg-connections.js';
 
 export interface ReplicationStreamOptions {
-  connection: {
-    host: string;
-    port: number;
-    user: string;
-    password?: string;
-    database: string;
-    ssl?: pg.ClientConfig['ssl'];
-    connectionTimeoutMillis?: number;
-  };
+  connection: ConnectionSettings;
   slot: string;
   /** pgoutput `publication_names`; at least one. */
   publications: readonly string[];
@@ -244,10 +236,7 @@ export class ReplicationStream {
     if (this.state !== 'idle') return Promise.reject(stoppedError());
     this.state = 'connecting';
     const c = this.opts.connection;
-    const config = clientConfig(
-      { ...c, password: c.password, ssl: c.ssl, connectTimeoutMs: c.connectionTimeoutMillis ?? 0 },
-      { keepAlive: true, replication: 'database' } as Partial<pg.ClientConfig>,
-    );
+    const config = clientConfig(c, { keepAlive: true, replication: 'database' } as Partial<pg.ClientConfig>);
     const client = new pg.Client(config as pg.ClientConfig);
     this.client = client;
     client.on('error', (err) => this.fail(err));

@@ -15,7 +15,7 @@ import { encodeOffset, type TableProgress } from './cdc-offsets.js';
 import type { EventBuilder, EventContext } from './change-records.js';
 import type { SnapshotMarker } from './debezium-schemas.js';
 import { lsnToNumber, type Lsn } from './lsn.js';
-import { quoteIdent, quoteTable, type CatalogTable, type Query } from './pg-catalog.js';
+import { queryOf, quoteIdent, quoteLiteral, quoteTable, type CatalogTable, type Query } from './pg-catalog.js';
 import { rowBytes, type RecordQueue } from './record-queue.js';
 import type { TableModel } from './table-model.js';
 
@@ -69,7 +69,7 @@ interface Held {
 
 export class Snapshotter {
   private readonly state: Record<string, TableProgress> = {};
-  private readonly rowsDone = new Map<string, number>();
+  private rowsDone = 0;
   private readonly running = new Set<string>();
   private remaining: number;
   private first: boolean;
@@ -83,12 +83,10 @@ export class Snapshotter {
   }
 
   progress(): SnapshotProgress {
-    let rows = 0;
-    for (const n of this.rowsDone.values()) rows += n;
     return {
       tablesTotal: this.o.tables.length,
       tablesDone: Object.values(this.state).filter((p) => p === 'done').length,
-      rowsDone: rows,
+      rowsDone: this.rowsDone,
       rowsEstimated: this.o.tables.reduce((n, t) => n + t.estimatedRows, 0),
       currentTables: [...this.running],
     };
@@ -109,7 +107,7 @@ export class Snapshotter {
         const c = await this.o.connect();
         readers.push(c);
         await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-        if (this.o.snapshotName) await c.query(`SET TRANSACTION SNAPSHOT '${this.o.snapshotName.replace(/'/g, "''")}'`);
+        if (this.o.snapshotName) await c.query(`SET TRANSACTION SNAPSHOT ${quoteLiteral(this.o.snapshotName)}`);
       }
       const [tx] = (await readers[0]!.query('SELECT txid_snapshot_xmin(txid_current_snapshot())::text AS x')).rows as Array<{ x: string }>;
       this.txId = tx ? Number(tx.x) : null;
@@ -119,9 +117,8 @@ export class Snapshotter {
       // (writes do not), and take their columns from the catalog as of the snapshot.
       const first = readers[0]!;
       if (work.length) await first.query(`LOCK TABLE ${work.map((t) => quoteTable(t.table.schema, t.table.table)).join(', ')} IN ACCESS SHARE MODE`);
-      const query: Query = async (sql, params) => (await first.query(sql, params as unknown[])).rows as Array<Record<string, unknown>>;
       const described: Array<SnapshotTable & { model: TableModel; scanKey: string[] }> = [];
-      for (const t of work) described.push({ ...t, ...(await this.o.describe(t.table, query)) });
+      for (const t of work) described.push({ ...t, ...(await this.o.describe(t.table, queryOf(first))) });
       let next = 0;
       await Promise.all(
         readers.map(async (c) => {
@@ -193,7 +190,7 @@ export class Snapshotter {
         held = { model: t.model, tuple: last, state: { ...this.state }, firstInTable };
         firstInTable = false;
         rows += chunk.length;
-        this.rowsDone.set(id, rows);
+        this.rowsDone += chunk.length;
       }
       if (!full) {
         this.state[id] = 'done';

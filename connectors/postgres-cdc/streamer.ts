@@ -82,7 +82,8 @@ export class Streamer {
   private procLsn: Lsn;
   private lastCommitLsn: number | null = null;
   private skip: StreamOffset | null;
-  private lastEmitted: StreamOffset | null;
+  /** The position of the last record this streamer queued (null: none yet; `o.resume` stands for it). */
+  private emitted: { procLsn: Lsn; commitLsn: Lsn; events: number } | null = null;
   private committed: StreamOffset | null;
   private readonly pending: Array<{ commitLsn: Lsn; endLsn: Lsn; changes: number }> = [];
   private acked: Lsn;
@@ -93,7 +94,6 @@ export class Streamer {
   constructor(private readonly o: StreamerOptions) {
     this.procLsn = o.resume && o.resume.procLsn > o.startLsn ? o.resume.procLsn : o.startLsn;
     this.skip = o.resume;
-    this.lastEmitted = o.resume;
     this.committed = o.committed;
     this.acked = o.startLsn;
   }
@@ -116,7 +116,11 @@ export class Streamer {
 
   /** The last position handed to the queue: where a reconnect resumes without emitting twice. */
   resumePoint(): StreamOffset | null {
-    return this.lastEmitted;
+    const e = this.emitted;
+    if (!e) return this.o.resume;
+    const tx = this.tx && this.tx.commitLsn === e.commitLsn ? this.tx : null;
+    const txOrder = tx && this.o.transactionMetadata ? { total: tx.total, collections: Object.fromEntries(tx.counts) } : undefined;
+    return { kind: 'stream', ...e, txId: tx?.xid ?? null, tsUs: tx?.tsUs ?? null, txOrder };
   }
 
   /**
@@ -128,7 +132,7 @@ export class Streamer {
     const out: SourceRecord[] = [];
     this.o.events.heartbeat(this.o.partition, this.offset(this.procLsn, 0n, 0), out);
     this.o.queue.push(out);
-    this.lastEmitted = { kind: 'stream', procLsn: this.procLsn, commitLsn: 0n, events: 0, txId: null, tsUs: null };
+    this.markEmitted(0n, 0);
   }
 
   /** The runtime made everything up to `committed` durable: acknowledge what it covers. */
@@ -306,7 +310,7 @@ export class Streamer {
         ev.truncate(model, ctx, out);
         break;
     }
-    this.lastEmitted = { kind: 'stream', procLsn: this.procLsn, commitLsn: tx.commitLsn, events: index + 1, txId: tx.xid, tsUs: tx.tsUs };
+    this.markEmitted(tx.commitLsn, index + 1);
   }
 
   private endTransaction(commitLsn: Lsn, endLsn: Lsn, out: SourceRecord[]): void {
@@ -318,7 +322,7 @@ export class Streamer {
     if (tx.begun && this.o.transactionMetadata && !alreadyEmitted(this.skip, commitLsn, tx.index)) {
       const offset = this.offset(this.procLsn, 0n, 0);
       this.o.events.transaction(`${tx.xid}:${lsnToNumber(tx.commitLsn)}`, Math.floor(tx.tsUs / 1000), tx.counts, this.o.partition, offset, out);
-      this.lastEmitted = { kind: 'stream', procLsn: this.procLsn, commitLsn: 0n, events: 0, txId: null, tsUs: null };
+      this.markEmitted(0n, 0);
     }
     this.pending.push({ commitLsn, endLsn, changes: tx.index });
     if (this.idle()) this.ack(this.procLsn);
@@ -333,10 +337,19 @@ export class Streamer {
   /** Nothing captured in flight: every record emitted is committed and no transaction is open. */
   private idle(): boolean {
     if (this.tx || this.o.queue.size > 0) return false;
-    const e = this.lastEmitted;
+    const e = this.emitted ?? this.o.resume;
     const c = this.committed;
     if (!e) return true;
     return c !== null && c.procLsn === e.procLsn && c.commitLsn === e.commitLsn && c.events === e.events;
+  }
+
+  private markEmitted(commitLsn: Lsn, events: number): void {
+    if (!this.emitted) this.emitted = { procLsn: this.procLsn, commitLsn, events };
+    else {
+      this.emitted.procLsn = this.procLsn;
+      this.emitted.commitLsn = commitLsn;
+      this.emitted.events = events;
+    }
   }
 
   private ack(lsn: Lsn): void {

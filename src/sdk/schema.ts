@@ -255,6 +255,10 @@ export class Struct {
   }
 }
 
+/** The int64 range, as bigints. */
+export const INT64_MIN = -(2n ** 63n);
+export const INT64_MAX = 2n ** 63n - 1n;
+
 const INT_RANGE: Partial<Record<SchemaType, [number, number]>> = {
   int8: [-128, 127],
   int16: [-32768, 32767],
@@ -282,7 +286,7 @@ export function validateValue(schema: Schema, value: unknown, what = 'value'): v
     }
     case 'int64':
       if (typeof value === 'bigint') {
-        if (value < -(2n ** 63n) || value >= 2n ** 63n) bad();
+        if (value < INT64_MIN || value > INT64_MAX) bad();
         return;
       }
       if (typeof value !== 'number' || !Number.isSafeInteger(value)) bad();

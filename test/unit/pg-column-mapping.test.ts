@@ -3,6 +3,7 @@
  * expressions, and the placeholders for unchanged TOASTed values (Debezium's
  * PostgresDefaultValueConverter, UnchangedToastedPlaceholder; AbstractRecordsProducerTest = ARPT).
  */
+import { parsePgCdcSettings } from '../../connectors/postgres-cdc/pg-cdc-config.js';
 import { describe, expect, it } from 'vitest';
 import { DataError, Decimal, Struct } from '../../src/sdk/index.js';
 import { DEFAULT_TYPE_MODES, mapColumn, type ColumnMapping, type TypeModes } from '../../connectors/postgres-cdc/pg-value-mapping.js';
@@ -155,6 +156,12 @@ describe('unchanged TOAST placeholder (UnchangedToastedPlaceholder)', () => {
     expect(un(base('bytea'), { binary: 'hex' })).toBe(P);
     expect(un(base('bytea'), { binary: 'base64' })).toBeNull();
     expect(un(base('text'), { unavailablePlaceholder: 'gone' })).toBe('gone');
+  });
+
+  it('a hex: placeholder (unavailable.value.placeholder=hex:ff00) gives bytea columns exactly those bytes', () => {
+    const s = parsePgCdcSettings({ 'database.hostname': 'h', 'database.user': 'u', 'database.dbname': 'd', 'topic.prefix': 't', 'unavailable.value.placeholder': 'hex:ff00' });
+    expect(un(base('bytea'), s.typeModes)).toEqual(Buffer.from([0xff, 0x00]));
+    expect(un(array(base('bytea')), s.typeModes)).toEqual([Buffer.from([0xff, 0x00])]);
   });
 
   it('hstore gets {placeholder: placeholder}', () => {

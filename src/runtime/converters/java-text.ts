@@ -9,6 +9,8 @@ const HEX = '0123456789ABCDEF';
 const SHORT_ESCAPES: Record<number, string> = { 0x08: '\\b', 0x09: '\\t', 0x0a: '\\n', 0x0c: '\\f', 0x0d: '\\r', 0x22: '\\"', 0x5c: '\\\\' };
 // Anything that needs escaping: quote, backslash, control characters, and surrogates (checked in the loop).
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+/** Characters JSON.stringify escapes differently from Jackson (lower-case \u00xx, lone surrogates). */
+const STRINGIFY_DIFFERS = /[\u0000-\u0007\u000b\u000e-\u001f\ud800-\udfff]/;
 
 function uEscape(c: number): string {
   return `\\u${HEX[(c >> 12) & 15]}${HEX[(c >> 8) & 15]}${HEX[(c >> 4) & 15]}${HEX[c & 15]}`;
@@ -21,6 +23,8 @@ function uEscape(c: number): string {
  */
 export function quoteJson(s: string): string {
   if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
+  // Only quotes, backslashes and the short-form controls: the native escaper writes the same.
+  if (!STRINGIFY_DIFFERS.test(s)) return JSON.stringify(s);
   let out = '"';
   let from = 0;
   for (let i = 0; i < s.length; i++) {

@@ -6,7 +6,7 @@
  * Unlike Kafka, input is checked strictly against the schema (Jackson would read `"x"` in an int32
  * field as 0, or `12.5` as 12); every failure is a DataError naming the field path and topic.
  */
-import { type Schema, Decimal, LOGICAL, Struct, validateValue } from '../../sdk/index.js';
+import { type Schema, Decimal, INT64_MAX, INT64_MIN, LOGICAL, Struct, validateValue } from '../../sdk/index.js';
 import {
   bigDecimalString,
   decodeBase64,
@@ -35,7 +35,7 @@ const INT_BOUNDS = {
   int8: [-128n, 127n],
   int16: [-32768n, 32767n],
   int32: [-2147483648n, 2147483647n],
-  int64: [-(2n ** 63n), 2n ** 63n - 1n],
+  int64: [INT64_MIN, INT64_MAX],
 } as const;
 
 function hasDefault(schema: Schema): boolean {

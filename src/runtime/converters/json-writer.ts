@@ -11,7 +11,7 @@
  * Writers are cached per Schema object; this relies on schemas being immutable once built
  * (`SchemaBuilder.build` freezes them). Schemas that are not frozen are never compiled.
  */
-import { type Schema, Decimal, LOGICAL, Struct } from '../../sdk/index.js';
+import { type Schema, Decimal, INT64_MAX, INT64_MIN, LOGICAL, Struct } from '../../sdk/index.js';
 import { bigDecimalString, javaDoubleString, javaFloatString, quoteJson, rescale, toTwosComplement } from './java-text.js';
 import { type JsonDataOptions, decimalScale } from './json-data.js';
 import { schemasEqual } from './schema-equality.js';
@@ -27,8 +27,6 @@ const unsure = (): never => {
 };
 
 const MILLIS_PER_DAY = 86_400_000;
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
 const SMALL_LIMIT = 2n ** 47n;
 const INT_RANGE = { int8: [-128, 127], int16: [-32768, 32767], int32: [-2147483648, 2147483647] } as const;
 /** A compile deeper than this is a cyclic (hand-made) schema; it is left to `toJson`. */
@@ -121,7 +119,7 @@ function compileValue(schema: Schema, o: JsonDataOptions, depth: number, other: 
     case 'boolean':
       return (v) => (v === true ? 'true' : v === false ? 'false' : other(v));
     case 'string':
-      return (v) => (typeof v === 'string' ? quote(v) : other(v));
+      return (v) => (typeof v === 'string' ? quoteJson(v) : other(v));
     case 'bytes':
       return (v) => (Buffer.isBuffer(v) ? `"${v.toString('base64')}"` : other(v));
     case 'array':
@@ -207,16 +205,6 @@ function structWriter(schema: Schema, o: JsonDataOptions, depth: number, other: 
 }
 
 // ---------------------------------------------------------------- text helpers
-
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-/** Characters JSON.stringify escapes differently from Jackson (lower-case \u00xx, lone surrogates). */
-const STRINGIFY_DIFFERS = /[\u0000-\u0007\u000b\u000e-\u001f\ud800-\udfff]/;
-
-/** `quoteJson(s)`, using the native JSON.stringify where its escapes are the same. */
-function quote(s: string): string {
-  if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
-  return STRINGIFY_DIFFERS.test(s) ? quoteJson(s) : JSON.stringify(s);
-}
 
 const SCRATCH = Buffer.allocUnsafe(6);
 
