@@ -17,7 +17,7 @@ import {
   type SourceTask,
   type SourceTaskContext,
 } from '../../src/sdk/index.js';
-import { decodeOffset, sourcePartition, type CdcOffset, type StreamOffset } from './cdc-offsets.js';
+import { decodeOffset, encodeOffset, sourcePartition, type CdcOffset, type StreamOffset } from './cdc-offsets.js';
 import { EventBuilder } from './change-records.js';
 import { type Lsn } from './lsn.js';
 import { ModelFactory } from './model-factory.js';
@@ -67,6 +67,8 @@ export class PostgresCdcSourceTask implements SourceTask {
   private resume: ResumePoint | null = null;
   /** The newest stream offset the runtime committed: acknowledgements build only on it. */
   private committedStream: StreamOffset | null = null;
+  /** Resolves when a "snapshot due" offset (recordSnapshotIntent) has been committed. */
+  private intentCommitted: (() => void) | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private progressTimer: NodeJS.Timeout | null = null;
   private readonly nowUs: () => number;
@@ -122,6 +124,7 @@ export class PostgresCdcSourceTask implements SourceTask {
     for (const c of committed) {
       if (c.partition.server !== this.settings.topicPrefix) continue;
       const o = decodeOffset(c.offset);
+      if (o?.kind === 'snapshot') this.intentCommitted?.();
       if (o?.kind !== 'stream') continue;
       this.committedStream = o;
       this.streamer?.commit(o);
@@ -204,6 +207,12 @@ export class PostgresCdcSourceTask implements SourceTask {
           );
         }
         const exportIt = snapshotWanted || r.stream !== null;
+        if (r.stream !== null) {
+          // Streaming offsets stored, slot gone, a new snapshot due: record that first, or a crash
+          // after the slot is made would leave offsets that look like a normal restart from it.
+          this.recordSnapshotIntent(r);
+          return;
+        }
         created = await createSlot(this.connection, s.slot.name, exportIt);
         log.info(`created replication slot ${s.slot.name} at ${created.consistentLsn}`);
         if (exportIt) {
@@ -216,7 +225,8 @@ export class PostgresCdcSourceTask implements SourceTask {
 
     const partition = this.partition;
     const runSnapshot = freshSnapshot || snapshotWanted;
-    const consistentLsn: Lsn = created?.consistentLsn ?? r.snapshot?.consistentLsn ?? r.stream?.procLsn ?? slot?.confirmedFlush ?? 0n;
+    // A snapshot recorded as due before its slot existed has no consistent point (0): the slot's then.
+    const consistentLsn: Lsn = created?.consistentLsn ?? (r.snapshot?.consistentLsn || null) ?? r.stream?.procLsn ?? slot?.confirmedFlush ?? 0n;
     if (runSnapshot) {
       const progress = freshSnapshot ? {} : (r.snapshot?.tables ?? {});
       const list: SnapshotTable[] = [];
@@ -299,6 +309,28 @@ export class PostgresCdcSourceTask implements SourceTask {
         this.queue.fail(err);
       },
     );
+  }
+
+  /**
+   * Queues a record whose offset says "a snapshot is due" (no table done, no consistent point yet)
+   * and sets capture up again once that offset is committed; until then `poll` only delivers it.
+   */
+  private recordSnapshotIntent(r: ResumePoint): void {
+    const offset = encodeOffset({ kind: 'snapshot', consistentLsn: 0n, tables: {} });
+    const out: SourceRecord[] = [];
+    this.events.heartbeat(this.partition, offset, out);
+    this.queue.push(out);
+    this.context.logger.info(`replication slot ${this.settings.slot.name} is gone and snapshot.mode=${this.settings.snapshot.mode}: recording that a snapshot is due before recreating it`);
+    this.capture = new Promise<void>((resolve) => {
+      this.intentCommitted = resolve;
+      this.abort.signal.addEventListener('abort', () => resolve(), { once: true });
+    }).then(async () => {
+      r.stream = null;
+      r.snapshot = { kind: 'snapshot', consistentLsn: 0n, tables: {} };
+      await this.admin?.end().catch(() => {});
+      this.admin = null;
+      this.capture = null;
+    });
   }
 
   private startTimers(): void {

@@ -7,7 +7,7 @@
 import { describe, expect, test } from 'vitest';
 import { waitFor } from '../kit/checks.js';
 import { useWorkerHarnesses, type RunningWorker } from '../kit/worker-harness.js';
-import { cdcConfig, readChanges, type ChangeEvent } from '../support/cdc.js';
+import { cdcConfig, readChanges, type ChangeEvent, waitForStreaming } from '../support/cdc.js';
 import { useTestPostgres } from '../support/postgres.js';
 import { useTempDirs } from '../support/temp-dir.js';
 
@@ -19,7 +19,7 @@ const harnesses = useWorkerHarnesses();
 async function run(name: string, table: string, extra: Record<string, string> = {}): Promise<RunningWorker> {
   const w = await harnesses(await tempDir()).start();
   await w.herder.putConnectorConfig(name, cdcConfig(pg, name, { 'table.include.list': `public.${table}`, ...extra }), { allowReplace: true });
-  await waitFor('streaming', async () => (await w.endOffsets(`__debezium-heartbeat.${name}`).catch(() => [0]))[0]! > 0, { timeoutMs: 30_000 });
+  await waitForStreaming(w, name);
   return w;
 }
 

@@ -5,7 +5,7 @@
 import { expect, test } from 'vitest';
 import { waitFor } from '../kit/checks.js';
 import { useWorkerHarnesses } from '../kit/worker-harness.js';
-import { cdcConfig, readChanges } from '../support/cdc.js';
+import { cdcConfig, readChanges, waitForStreaming } from '../support/cdc.js';
 import { useTestPostgres } from '../support/postgres.js';
 import { useTempDirs } from '../support/temp-dir.js';
 
@@ -19,7 +19,7 @@ test('the walsender is terminated twice mid-stream: reconnected, every change de
   const w = await harnesses(await tempDir()).start();
   const name = 'reconnect';
   await w.herder.putConnectorConfig(name, cdcConfig(pg, name, { 'table.include.list': 'public.rc' }), { allowReplace: true });
-  await waitFor('streaming', async () => (await w.endOffsets(`__debezium-heartbeat.${name}`).catch(() => [0]))[0]! > 0, { timeoutMs: 30_000 });
+  await waitForStreaming(w, name);
   const pidOf = async (): Promise<number | null> => {
     const [r] = await pg.query<{ pid: number | null }>(`SELECT active_pid AS pid FROM pg_replication_slots WHERE slot_name = 'slot_reconnect'`);
     return r?.pid ?? null;
@@ -32,7 +32,7 @@ test('the walsender is terminated twice mid-stream: reconnected, every change de
   };
   for (let round = 0; round < 2; round++) {
     await insert(50);
-    const pid = await waitFor('an active walsender', pidOf);
+    const pid = await waitFor('an active walsender', async () => (await pidOf()) ?? undefined);
     await pg.query('SELECT pg_terminate_backend($1)', [pid]);
     await insert(50);
     await waitFor('a new walsender', async () => {

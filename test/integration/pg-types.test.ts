@@ -178,7 +178,8 @@ describe('Postgres text → Debezium values (defaults: precise, adaptive, bytes,
     expect(maps.get('c_enum_arr')!.schema.valueSchema).toMatchObject({ name: 'io.debezium.data.Enum', parameters: { allowed: 'sad,ok,happy' } });
   });
 
-  it('extension types when installed: hstore (json), ltree, citext', async () => {
+  it('extension types when installed: hstore (json), ltree, citext', async (ctx) => {
+    if (!['hstore', 'ltree', 'citext'].some((e) => extensions.has(e))) ctx.skip(); // reported as skipped, not as a pass
     const { rows: [r1, , r3] } = await converted();
     if (extensions.has('hstore')) {
       // java.util.HashMap order: buckets (16) of String#hashCode spread: key1 → 0, key2 → 1, k"q → 11

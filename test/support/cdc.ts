@@ -2,6 +2,7 @@
  * Helpers for Postgres CDC tests: a connector config against a test database, change events read
  * back from the log as JSON, and the table state they replay to.
  */
+import { waitFor } from '../kit/checks.js';
 import type { RunningWorker } from '../kit/worker-harness.js';
 import type { TestPostgres } from './postgres.js';
 
@@ -45,6 +46,11 @@ export async function readChanges(worker: RunningWorker, topic: string): Promise
     value: parse(r.value),
     headers: (r.headers ?? []).map((h) => ({ key: h.key, value: h.value === null ? null : h.value.toString('utf8') })),
   }));
+}
+
+/** Waits until connector `name` (also its topic prefix) streams: its first heartbeat is in the log. */
+export async function waitForStreaming(worker: RunningWorker, name: string, timeoutMs = 60_000): Promise<void> {
+  await waitFor(`${name} to stream (a heartbeat)`, async () => (await worker.endOffsets(`__debezium-heartbeat.${name}`).catch(() => [0]))[0]! > 0, { timeoutMs });
 }
 
 /** Applies change events in order: key (JSON text) → the row's latest `after`; deletes remove it. */
