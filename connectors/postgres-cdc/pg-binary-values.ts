@@ -3,8 +3,9 @@
  * and BIT/VARBIT as Debezium maps them (BIT(1) → boolean, longer → io.debezium.data.Bits).
  */
 import { SchemaBuilder } from '../../src/sdk/index.js';
+import type { TypeModes } from './pg-value-mapping.js';
 
-export type BinaryMode = 'bytes' | 'base64' | 'base64-url-safe' | 'hex';
+type BinaryMode = TypeModes['binary'];
 
 /** The schema of binary data: BYTES, or STRING for the text encodings (BinaryHandlingMode#getSchema). */
 export function binarySchema(mode: BinaryMode): SchemaBuilder {

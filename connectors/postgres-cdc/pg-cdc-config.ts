@@ -23,16 +23,12 @@ import {
 } from '../../src/sdk/index.js';
 import { compatProblems, defineCompatKeys, GROUP, SOURCE_NAME } from './pg-cdc-compat.js';
 import { compileRegexList, FILTER_PAIRS, MESSAGE_KEY_COLUMNS, parseMessageKeyColumns, TableFilter } from './table-filter.js';
+import type { TypeModes } from './pg-value-mapping.js';
 
 export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
 export type SnapshotMode = 'initial' | 'always' | 'no_data' | 'initial_only' | 'when_needed';
 export type PublicationAutocreateMode = 'all_tables' | 'filtered' | 'disabled' | 'no_tables';
 export type SkippableOperation = 'c' | 'u' | 'd' | 't';
-export type DecimalHandlingMode = 'precise' | 'double' | 'string';
-export type TimePrecisionMode = 'adaptive' | 'adaptive_time_microseconds' | 'connect' | 'isostring' | 'microseconds' | 'nanoseconds';
-export type BinaryHandlingMode = 'bytes' | 'base64' | 'base64-url-safe' | 'hex';
-export type IntervalHandlingMode = 'numeric' | 'string';
-export type HstoreHandlingMode = 'json' | 'map';
 
 /** How to reach the database; `ssl`/`sslFallback` are `pg` ClientConfig `ssl` values. */
 export interface PgConnectionSettings {
@@ -73,19 +69,8 @@ export interface PgCdcSettings {
   /** Operations not emitted while streaming (`skipped.operations`; `r` is accepted and has no effect). */
   readonly skipped: ReadonlySet<SkippableOperation>;
   readonly tombstonesOnDelete: boolean;
-  readonly typeModes: {
-    readonly decimal: DecimalHandlingMode;
-    readonly time: TimePrecisionMode;
-    readonly binary: BinaryHandlingMode;
-    readonly interval: IntervalHandlingMode;
-    readonly hstore: HstoreHandlingMode;
-    readonly moneyFractionDigits: number;
-    readonly includeUnknown: boolean;
-    /** The placeholder for unchanged TOAST values in text columns. */
-    readonly unavailablePlaceholder: string;
-    /** Its bytes, for bytea columns: the UTF-8 of the text, or the decoded `hex:` form. */
-    readonly unavailablePlaceholderBytes: Uint8Array;
-  };
+  /** The value-mapping modes, with the placeholder's bytes for binary columns (the `hex:` form decoded). */
+  readonly typeModes: Readonly<TypeModes> & { readonly unavailablePlaceholderBytes: Uint8Array };
   readonly maxBatchSize: number;
   readonly maxQueueSize: number;
   /** 0 = no byte limit. */
@@ -309,11 +294,11 @@ export function parsePgCdcSettings(props: Readonly<Record<string, string>>, read
     skipped: new Set(skipped),
     tombstonesOnDelete: cfg.getBoolean('tombstones.on.delete'),
     typeModes: Object.freeze({
-      decimal: lower<DecimalHandlingMode>('decimal.handling.mode'),
-      time: lower<TimePrecisionMode>('time.precision.mode'),
-      binary: lower<BinaryHandlingMode>('binary.handling.mode'),
-      interval: lower<IntervalHandlingMode>('interval.handling.mode'),
-      hstore: lower<HstoreHandlingMode>('hstore.handling.mode'),
+      decimal: lower<TypeModes['decimal']>('decimal.handling.mode'),
+      time: lower<TypeModes['time']>('time.precision.mode'),
+      binary: lower<TypeModes['binary']>('binary.handling.mode'),
+      interval: lower<TypeModes['interval']>('interval.handling.mode'),
+      hstore: lower<TypeModes['hstore']>('hstore.handling.mode'),
       moneyFractionDigits: cfg.getInt('money.fraction.digits'),
       includeUnknown: cfg.getBoolean('include.unknown.datatypes'),
       unavailablePlaceholder: placeholderText.startsWith('hex:') ? placeholderBytes.toString('utf8') : placeholderText,

@@ -4,9 +4,10 @@
  * into a bigint and a scale, never through a float (except in `double` mode, where Debezium uses
  * `BigDecimal#doubleValue`, which is correctly rounded like `parseFloat`).
  */
-import { Decimal, SchemaBuilder, Struct, type Schema } from '../../src/sdk/index.js';
+import { Decimal, SchemaBuilder, Struct, twosComplementBytes, type Schema } from '../../src/sdk/index.js';
+import type { TypeModes } from './pg-value-mapping.js';
 
-export type DecimalMode = 'precise' | 'double' | 'string';
+type DecimalMode = TypeModes['decimal'];
 
 const ZERO = 48;
 
@@ -68,26 +69,6 @@ function parseStripped(text: string): Decimal {
   return d.unscaled === 0n && d.scale !== 0 ? new Decimal(0n, 0) : d;
 }
 
-/** BigInteger#toByteArray: minimal big-endian two's complement. */
-export function twosComplement(v: bigint): Buffer {
-  if (v >= -2147483648n && v <= 2147483647n) {
-    const n = Number(v);
-    const len = n >= -128 && n <= 127 ? 1 : n >= -32768 && n <= 32767 ? 2 : n >= -8388608 && n <= 8388607 ? 3 : 4;
-    const b = Buffer.allocUnsafe(len);
-    b.writeIntBE(n, 0, len);
-    return b;
-  }
-  let hex = (v < 0n ? -v : v).toString(16);
-  if (hex.length % 2) hex = `0${hex}`;
-  let bytes = Buffer.from(hex, 'hex');
-  if (v >= 0n) return bytes[0]! & 0x80 ? Buffer.concat([Buffer.of(0), bytes]) : bytes;
-  // two's complement over the magnitude's width, one byte wider when the sign bit would be lost
-  const n = BigInt.asUintN(bytes.length * 8, v);
-  hex = n.toString(16).padStart(bytes.length * 2, '0');
-  bytes = Buffer.from(hex, 'hex');
-  return bytes[0]! & 0x80 ? bytes : Buffer.concat([Buffer.of(0xff), bytes]);
-}
-
 /** NaN and ±Infinity: in `string` mode SpecialValueDecimal's names, in `double` mode the doubles; precise refuses them. */
 function special(text: string, mode: DecimalMode): unknown {
   const c = text.charCodeAt(0);
@@ -126,7 +107,7 @@ export function numericMapping(
       convert: (t, schema) => {
         special(t, mode);
         const d = parseStripped(t);
-        return Struct.fromValues(schema, [d.scale, twosComplement(d.unscaled)]);
+        return Struct.fromValues(schema, [d.scale, twosComplementBytes(d.unscaled)]);
       },
     };
   }

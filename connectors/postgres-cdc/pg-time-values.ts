@@ -7,8 +7,9 @@ import { SchemaBuilder } from '../../src/sdk/index.js';
 import {
   civilFromEpochDay, epochDay, int64Of, isoDate, isoFraction, isoInstant, isoTime, scanDate, scanTime, scanTimestamp, scratch,
 } from './pg-time-text.js';
+import type { TypeModes } from './pg-value-mapping.js';
 
-export type TimePrecisionMode = 'adaptive' | 'adaptive_time_microseconds' | 'connect' | 'isostring' | 'microseconds' | 'nanoseconds';
+type TimePrecisionMode = TypeModes['time'];
 export type Convert = (text: string) => unknown;
 
 const semantic = (b: SchemaBuilder, name: string): SchemaBuilder => b.name(name).version(1);

@@ -255,6 +255,28 @@ export class Struct {
   }
 }
 
+const SMALL_LIMIT = 2n ** 47n;
+
+/**
+ * Java's `BigInteger#toByteArray`: the minimal big-endian two's-complement bytes of `v`, as Connect's
+ * Decimal stores its unscaled value (12.34 at scale 2 → 1234 → `04 d2`).
+ */
+export function twosComplementBytes(v: bigint): Buffer {
+  if (v >= -SMALL_LIMIT && v < SMALL_LIMIT) {
+    // Up to six bytes: written from a number, without BigInt arithmetic.
+    const n = Number(v);
+    let len = 1;
+    while (n >= 2 ** (8 * len - 1) || n < -(2 ** (8 * len - 1))) len++;
+    const b = Buffer.allocUnsafe(len);
+    b.writeIntBE(n, 0, len);
+    return b;
+  }
+  let len = 1;
+  while (v >= 1n << BigInt(8 * len - 1) || v < -(1n << BigInt(8 * len - 1))) len++;
+  const u = v < 0n ? (1n << BigInt(8 * len)) + v : v;
+  return Buffer.from(u.toString(16).padStart(2 * len, '0'), 'hex');
+}
+
 /** The int64 range, as bigints. */
 export const INT64_MIN = -(2n ** 63n);
 export const INT64_MAX = 2n ** 63n - 1n;

@@ -3,7 +3,7 @@
  * Java worker writes: Jackson's string escaping, `Double.toString` / `Float.toString`,
  * `BigDecimal.toString`, `BigInteger.toByteArray` and Jackson's base64.
  */
-import { type Schema, DataError, Decimal, Struct } from '../../sdk/index.js';
+import { type Schema, DataError, Decimal, Struct, twosComplementBytes } from '../../sdk/index.js';
 
 const HEX = '0123456789ABCDEF';
 const SHORT_ESCAPES: Record<number, string> = { 0x08: '\\b', 0x09: '\\t', 0x0a: '\\n', 0x0c: '\\f', 0x0d: '\\r', 0x22: '\\"', 0x5c: '\\\\' };
@@ -160,12 +160,7 @@ export function rescale(d: Decimal, scale: number): Decimal | undefined {
 }
 
 /** Java's `BigInteger.toByteArray`: minimal two's-complement big-endian bytes (0 is one zero byte). */
-export function toTwosComplement(v: bigint): Buffer {
-  let bytes = 1;
-  while (v >= 1n << BigInt(8 * bytes - 1) || v < -(1n << BigInt(8 * bytes - 1))) bytes++;
-  const u = v < 0n ? (1n << BigInt(8 * bytes)) + v : v;
-  return Buffer.from(u.toString(16).padStart(2 * bytes, '0'), 'hex');
-}
+export const toTwosComplement = twosComplementBytes;
 
 /** `new BigInteger(bytes)`; empty input is an error, as in Java. */
 export function fromTwosComplement(b: Buffer): bigint {

@@ -27,7 +27,6 @@ const unsure = (): never => {
 };
 
 const MILLIS_PER_DAY = 86_400_000;
-const SMALL_LIMIT = 2n ** 47n;
 const INT_RANGE = { int8: [-128, 127], int16: [-32768, 32767], int32: [-2147483648, 2147483647] } as const;
 /** A compile deeper than this is a cyclic (hand-made) schema; it is left to `toJson`. */
 const MAX_DEPTH = 200;
@@ -206,14 +205,6 @@ function structWriter(schema: Schema, o: JsonDataOptions, depth: number, other: 
 
 // ---------------------------------------------------------------- text helpers
 
-const SCRATCH = Buffer.allocUnsafe(6);
-
-/** `toTwosComplement(u).toString('base64')`, without BigInt arithmetic for -2^47 ≤ u < 2^47 (six bytes). */
 function twosComplementBase64(u: bigint): string {
-  if (typeof u !== 'bigint' || u < -SMALL_LIMIT || u >= SMALL_LIMIT) return toTwosComplement(u).toString('base64');
-  const n = Number(u);
-  let bytes = 1;
-  while (n >= 2 ** (8 * bytes - 1) || n < -(2 ** (8 * bytes - 1))) bytes++;
-  SCRATCH.writeIntBE(n, 0, bytes);
-  return SCRATCH.toString('base64', 0, bytes);
+  return toTwosComplement(u).toString('base64');
 }
