@@ -129,6 +129,8 @@ export function psqlCopy(pg: TestPostgres, table: string): Promise<PipedRun> {
 
 export interface StreamCount {
   readonly seconds: number;
+  /** CPU time of this process (user + system) over the same span. */
+  readonly cpuSeconds: number;
   readonly inserts: number;
   readonly commits: number;
 }
@@ -144,6 +146,7 @@ export async function streamCount(pg: TestPostgres, slot: string, publication: s
   let reached!: () => void;
   const done = new Promise<void>((r) => (reached = r));
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const stream = new ReplicationStream(
     {
       connection: { host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: pg.database },
@@ -169,7 +172,8 @@ export async function streamCount(pg: TestPostgres, slot: string, publication: s
   try {
     await stream.start();
     await Promise.race([done, stream.done]);
-    return { seconds: (performance.now() - t0) / 1000, inserts, commits };
+    const cpu = process.cpuUsage(cpu0);
+    return { seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, inserts, commits };
   } finally {
     await stream.stop();
   }

@@ -45,6 +45,7 @@
  * `RESULT cdc events_per_s=… baseline_events_per_s=… ratio=…` (target ≥ 0.8).
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { formatLsn, lsnToNumber } from '../connectors/postgres-cdc/lsn.js';
 import { startPostgres, type TestPostgres } from '../test/support/postgres.js';
@@ -93,6 +94,22 @@ function describeRun(label: string, n: number, unit: string, r: ConnectorRun, by
   return (
     `${label.padEnd(34)} ${fmtInt(n / r.seconds).padStart(10)} ${unit}/s ${(bytes / MiB / r.seconds).toFixed(1).padStart(6)} MiB/s of records  ` +
     `(${r.seconds.toFixed(2)} s; process CPU ${r.cpuSeconds.toFixed(2)} s; first record at ${(r.firstRecordSeconds * 1000).toFixed(0)} ms)`
+  );
+}
+
+/**
+ * What the target leaves this process, taking the baseline as bound by one server process's core
+ * (the walsender, the COPY backend): at `ratio` × baseline that process needs `ratio` of a core and
+ * this process gets the rest of the machine's cores for every event. An estimate (the baseline's
+ * client also takes some CPU), printed so the per-event cost can be read against it.
+ */
+function cpuBudget(server: string, unit: string, baselineRate: number, ratio: number, count: number, r: ConnectorRun): string {
+  const cores = availableParallelism();
+  const budgetUs = ((cores - ratio) / (ratio * baselineRate)) * 1e6;
+  const usedUs = (r.cpuSeconds / count) * 1e6;
+  return (
+    `CPU per ${unit}: Tributary ${usedUs.toFixed(1)} µs (process CPU / count); ratio ${ratio} on ${cores} cores leaves ` +
+    `~${budgetUs.toFixed(1)} µs ((${cores} cores − ${ratio} of a core for the ${server}) / ${fmtInt(ratio * baselineRate)} per s)`
   );
 }
 
@@ -160,8 +177,10 @@ async function snapshotPart(pg: TestPostgres, root: string): Promise<Result> {
   await pg.exec(`SELECT pg_drop_replication_slot('trib_snap')`);
   await baseline(2);
   console.log(`  baseline: psql, text-format COPY piped to this process and counted, the faster of ${baseSecs.length} passes (conservative); Tributary ran between them`);
+  const baselineRate = SNAPSHOT_ROWS / Math.min(...baseSecs);
+  console.log(`  ${cpuBudget('COPY backend', 'row', baselineRate, 0.5, SNAPSHOT_ROWS, run)}`);
   await pg.exec('DROP TABLE snap', 'CHECKPOINT');
-  return { rate: SNAPSHOT_ROWS / run.seconds, baseline: SNAPSHOT_ROWS / Math.min(...baseSecs) };
+  return { rate: SNAPSHOT_ROWS / run.seconds, baseline: baselineRate };
 }
 
 async function cdcPart(pg: TestPostgres, root: string): Promise<Result> {
@@ -195,7 +214,7 @@ async function cdcPart(pg: TestPostgres, root: string): Promise<Result> {
   if (recv) {
     const r = await streamCount(pg, 'reader_slot', pub, ins.endLsn);
     if (r.inserts !== ROWS) throw new Error(`the reader counted ${r.inserts} inserts, expected ${ROWS}`);
-    console.log(`${'(info) ReplicationStream, decode only'.padEnd(34)} ${fmtInt(ROWS / r.seconds).padStart(10)} events/s  (${r.seconds.toFixed(2)} s; socket → pgoutput decode, no records)`);
+    console.log(`${'(info) ReplicationStream, decode only'.padEnd(34)} ${fmtInt(ROWS / r.seconds).padStart(10)} events/s  (${r.seconds.toFixed(2)} s; socket → pgoutput decode, no records; ${((r.cpuSeconds / ROWS) * 1e6).toFixed(1)} µs CPU per event)`);
   }
 
   const dir = join(root, 'cdc-worker');
@@ -244,7 +263,9 @@ async function cdcPart(pg: TestPostgres, root: string): Promise<Result> {
   }
   await baseline(2, 'base_b');
   console.log(`  baseline: ${baselineName}, the faster of ${baseSecs.length} passes (conservative); Tributary ran between them`);
-  return { rate: ROWS / run.seconds, baseline: ROWS / Math.min(...baseSecs), baselineTool: recv ? 'pg_recvlogical' : 'replication_stream' };
+  const baselineRate = ROWS / Math.min(...baseSecs);
+  console.log(`  ${cpuBudget('walsender', 'event', baselineRate, 0.8, ROWS, run)}`);
+  return { rate: ROWS / run.seconds, baseline: baselineRate, baselineTool: recv ? 'pg_recvlogical' : 'replication_stream' };
 }
 
 async function main(): Promise<void> {
