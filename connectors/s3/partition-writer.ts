@@ -1,0 +1,231 @@
+/**
+ * The files of one Kafka topic partition (Confluent's `TopicPartitionWriter`), and the rules that
+ * make the lake exactly-once.
+ *
+ * Records are appended to a **segment**: one open file per encoded partition (folder). A segment
+ * ends with a **cut**, which ends all its files at once; its objects are then completed, and only
+ * when all of them are complete may the group offset move past the segment. The committed offset is
+ * therefore always the first offset of a segment, and a replay from it forms the same segments:
+ * - cuts on record count (`flush.size`), record bytes (`flush.size.bytes`), record time
+ *   (`rotate.interval.ms` with the Record or RecordField extractor) and incompatible schemas are pure
+ *   functions of the records, so a replay makes them again at the same records;
+ * - cuts for any other reason (an idle partition, a scheduled rotation, the memory budget, the wall
+ *   clock) are saved in the cut journal before any file of theirs is completed, and a replay cuts
+ *   where the journal says.
+ * Object names carry the offset of their first record, so a replay writes the same keys with the
+ * same records.
+ *
+ * `accept` is synchronous (no await per record); `io` does the uploads the appends made due.
+ * Redelivered records (offset ≤ the last one seen) are skipped, so a batch redelivered after a
+ * failed upload is not written twice.
+ */
+import type { SinkRecord } from '../../src/sdk/index.js';
+import type { CutJournal } from './cut-journal.js';
+import { FileUpload, MIN_PART_BYTES } from './file-upload.js';
+import type { RecordWriter, RecordWriterFactory } from './formats/record-writer.js';
+import type { ObjectStore } from './object-store.js';
+
+export interface RotationRules {
+  /** `flush.size`: records per segment, or null. */
+  readonly flushSize: number | null;
+  /** `flush.size.bytes`: a file's record bytes that end the segment, or null. */
+  readonly flushSizeBytes: number | null;
+  /** `rotate.interval.ms`: record-time span of a segment, and idle time before a flush; or null. */
+  readonly rotateIntervalMs: number | null;
+  /** False when record times come from the wall clock (`Wallclock` extractor): time cuts are journaled. */
+  readonly recordTime: boolean;
+  /** `s3.part.size`. */
+  readonly partSize: number;
+}
+
+export interface PartitionWriterDeps {
+  readonly store: ObjectStore;
+  readonly journal: CutJournal;
+  readonly rules: RotationRules;
+  /** Flattening and null handling: the record to write, or null to skip it. */
+  prepare(record: SinkRecord): SinkRecord | null;
+  /** The record's folder (encoded partition) and timestamp (ms). */
+  place(record: SinkRecord): { readonly encoded: string; readonly timestamp: number };
+  /** The object key of a file starting at `startOffset`. */
+  keyFor(topic: string, encoded: string, partition: number, startOffset: number): string;
+  newWriter: RecordWriterFactory;
+  /** When the current segment must end by the schedule (`rotate.schedule.interval.ms`), given when it began; or null. */
+  scheduledEnd(startedAt: number): number | null;
+  now(): number;
+}
+
+interface OpenFile {
+  readonly upload: FileUpload;
+  readonly writer: RecordWriter;
+  finished: boolean;
+}
+
+interface Segment {
+  /** Offset of its first record. */
+  readonly start: number;
+  lastOffset: number;
+  records: number;
+  readonly baseTimestamp: number;
+  readonly startedAt: number;
+  readonly endBy: number | null;
+  readonly files: Map<string, OpenFile>;
+}
+
+export class PartitionWriter {
+  private open: Segment | null = null;
+  /** Cut segments whose objects are not all complete yet, oldest first. */
+  private readonly closing: Segment[] = [];
+  private lastSeen = -1;
+  private lastAppendAt = 0;
+
+  constructor(private readonly d: PartitionWriterDeps) {}
+
+  /** Takes one record (in offset order); may cut the segment. Never awaits. */
+  accept(record: SinkRecord): void {
+    if (record.kafkaOffset <= this.lastSeen) return;
+    this.lastSeen = record.kafkaOffset;
+    const r = this.d.prepare(record);
+    if (r === null) return;
+    const { encoded, timestamp } = this.d.place(r);
+    const fileKey = `${r.topic}\u0000${encoded}`;
+    const rules = this.d.rules;
+    let seg = this.open;
+    if (seg !== null) {
+      if (rules.rotateIntervalMs !== null && timestamp - seg.baseTimestamp >= rules.rotateIntervalMs) this.cut(!rules.recordTime);
+      else if (seg.files.get(fileKey)?.writer.fits(r) === false) this.cut(false);
+      seg = this.open;
+    }
+    if (seg === null) {
+      const now = this.d.now();
+      seg = { start: r.kafkaOffset, lastOffset: r.kafkaOffset, records: 0, baseTimestamp: timestamp, startedAt: now, endBy: this.d.scheduledEnd(now), files: new Map() };
+      this.open = seg;
+    }
+    let file = seg.files.get(fileKey);
+    if (file === undefined) {
+      const upload = new FileUpload(this.d.store, this.d.keyFor(r.topic, encoded, r.kafkaPartition, r.kafkaOffset), rules.partSize);
+      file = { upload, writer: this.d.newWriter(upload.push), finished: false };
+      seg.files.set(fileKey, file);
+    }
+    file.writer.append(r);
+    seg.records++;
+    seg.lastOffset = r.kafkaOffset;
+    this.lastAppendAt = this.d.now();
+    if (
+      (rules.flushSize !== null && seg.records >= rules.flushSize) ||
+      (rules.flushSizeBytes !== null && file.writer.recordBytes >= rules.flushSizeBytes) ||
+      this.d.journal.has(r.kafkaOffset)
+    ) {
+      this.cut(false);
+    }
+  }
+
+  /** Ends the open segment; `journaled` when a replay could not find this cut in the records. */
+  private cut(journaled: boolean): void {
+    const seg = this.open;
+    if (seg === null) return;
+    if (journaled) this.d.journal.add(seg.lastOffset);
+    this.open = null;
+    this.closing.push(seg);
+  }
+
+  /** True when a cut for a reason outside the records is due now (idle, schedule). */
+  timedCutDue(now: number): boolean {
+    const seg = this.open;
+    if (seg === null) return false;
+    const interval = this.d.rules.rotateIntervalMs;
+    return (interval !== null && now - this.lastAppendAt >= interval) || (seg.endBy !== null && now >= seg.endBy);
+  }
+
+  /** When `timedCutDue` becomes true without new records, or null. */
+  nextTimedCut(): number | null {
+    const seg = this.open;
+    if (seg === null) return null;
+    const interval = this.d.rules.rotateIntervalMs;
+    const idle = interval !== null ? this.lastAppendAt + interval : Infinity;
+    const t = Math.min(idle, seg.endBy ?? Infinity);
+    return Number.isFinite(t) ? t : null;
+  }
+
+  /** Cuts the open segment for a reason the records do not show (journaled). */
+  forceCut(): void {
+    this.cut(true);
+  }
+
+  /**
+   * Does the uploads that are due: saves the journal, completes every cut segment (oldest first),
+   * and sends full parts of open files. Safe to call again after it threw.
+   */
+  async io(): Promise<void> {
+    await this.d.journal.save();
+    while (this.closing.length > 0) {
+      const seg = this.closing[0]!;
+      for (const f of seg.files.values()) {
+        if (!f.finished) {
+          f.writer.finish();
+          f.finished = true;
+        }
+      }
+      await settleAll([...seg.files.values()].map((f) => f.upload.complete()));
+      this.closing.shift();
+    }
+    if (this.open !== null) {
+      for (const f of this.open.files.values()) if (f.upload.partReady()) await f.upload.uploadPart();
+    }
+  }
+
+  /** Bytes held in memory by this partition's files. */
+  heldBytes(): number {
+    let n = 0;
+    for (const seg of this.segments()) for (const f of seg.files.values()) n += f.writer.heldBytes() + f.upload.heldBytes();
+    return n;
+  }
+
+  /**
+   * Frees memory without cutting: files holding at least a minimum part are encoded and sent as a
+   * part, largest first, until `enough` bytes were freed. Returns the bytes freed.
+   */
+  async sendParts(enough: number): Promise<number> {
+    if (this.open === null) return 0;
+    const files = [...this.open.files.values()].sort((a, b) => b.writer.heldBytes() + b.upload.heldBytes() - (a.writer.heldBytes() + a.upload.heldBytes()));
+    let freed = 0;
+    for (const f of files) {
+      if (freed >= enough) break;
+      const before = f.writer.heldBytes() + f.upload.heldBytes();
+      if (before < MIN_PART_BYTES) break;
+      f.writer.release();
+      if (!f.upload.partReady(MIN_PART_BYTES)) continue;
+      await f.upload.uploadPart();
+      freed += before - (f.writer.heldBytes() + f.upload.heldBytes());
+    }
+    return freed;
+  }
+
+  /**
+   * The offset the group may commit: the first offset of the oldest segment not yet complete, or
+   * the offset after the last record seen when everything is complete; null before any record.
+   */
+  commitOffset(): number | null {
+    const seg = this.closing[0] ?? this.open;
+    if (seg !== null) return seg.start;
+    return this.lastSeen >= 0 ? this.lastSeen + 1 : null;
+  }
+
+  /** Abandons every file not complete (stop, rebalance): nothing becomes visible; a replay rewrites them. */
+  async abort(): Promise<void> {
+    const segs = [...this.segments()];
+    this.open = null;
+    this.closing.length = 0;
+    await settleAll(segs.flatMap((s) => [...s.files.values()].map((f) => f.upload.abort())));
+  }
+
+  private *segments(): Iterable<Segment> {
+    yield* this.closing;
+    if (this.open !== null) yield this.open;
+  }
+}
+
+/** Waits for every call (none is left running behind a failure), then throws the first failure. */
+export async function settleAll(calls: readonly Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(calls);
+  for (const r of results) if (r.status === 'rejected') throw r.reason;
+}

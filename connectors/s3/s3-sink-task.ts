@@ -1,0 +1,187 @@
+/**
+ * The S3 sink task: one `PartitionWriter` per assigned topic partition, one memory budget for all
+ * of them, and offsets that move only past complete objects.
+ *
+ * - `open`: reads each partition's cut journal and aborts multipart uploads a crashed run left
+ *   behind for those partitions.
+ * - `put`: appends each record synchronously, checks the memory budget every `BUDGET_CHECK_EVERY`
+ *   records, then does the uploads that became due. A failed upload throws `RetriableError`; the
+ *   runtime redelivers the same batch, whose records the writers have already taken and skip.
+ * - `preCommit`: makes the timed cuts that are due (idle partitions, the schedule), completes them,
+ *   and returns per partition the first offset not yet in a complete object.
+ * - `close`/`stop`: abandons files not complete (they are rewritten from the committed offset).
+ */
+import type { SinkRecord, SinkTask, SinkTaskContext, TopicPartitionOffset, TopicPartitionRef } from '../../src/sdk/index.js';
+import { CutJournal } from './cut-journal.js';
+import { PartitionWriter, settleAll } from './partition-writer.js';
+import type { SinkPlan } from './sink-plan.js';
+
+/** How many records `put` appends between two looks at the memory budget. */
+const BUDGET_CHECK_EVERY = 512;
+/** Partitions uploaded at once. */
+const IO_CONCURRENCY = 8;
+
+const tpKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+
+export interface S3SinkTaskOptions {
+  /** Builds the task's plan (settings, store, formats) from its config. */
+  plan(props: Readonly<Record<string, string>>, context: SinkTaskContext): SinkPlan | Promise<SinkPlan>;
+}
+
+export class S3SinkTask implements SinkTask {
+  private plan!: SinkPlan;
+  private context!: SinkTaskContext;
+  private readonly writers = new Map<string, { tp: TopicPartitionRef; writer: PartitionWriter; journal: CutJournal }>();
+  /** The offsets the previous preCommit returned: committed by the runtime before it calls again. */
+  private committed = new Map<string, number>();
+  private wake: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: S3SinkTaskOptions) {}
+
+  version(): string {
+    return this.plan?.version ?? '0.1.0';
+  }
+
+  async start(props: Readonly<Record<string, string>>, context: SinkTaskContext): Promise<void> {
+    this.context = context;
+    this.plan = await this.options.plan(props, context);
+    for (const warning of this.plan.warnings) context.logger.warn(warning);
+  }
+
+  async open(partitions: readonly TopicPartitionRef[]): Promise<void> {
+    const added: { tp: TopicPartitionRef; writer: PartitionWriter; journal: CutJournal }[] = [];
+    for (const tp of partitions) {
+      const k = tpKey(tp.topic, tp.partition);
+      if (this.writers.has(k)) continue;
+      const journal = new CutJournal(this.plan.store, this.plan.journalKey(tp.topic, tp.partition));
+      const writer = new PartitionWriter({ ...this.plan.partitionDeps, store: this.plan.store, journal });
+      added.push({ tp, writer, journal });
+    }
+    await inBatches(added, IO_CONCURRENCY, (w) => w.journal.load());
+    for (const w of added) this.writers.set(tpKey(w.tp.topic, w.tp.partition), w);
+    await this.abortAbandoned(new Set(added.map((w) => tpKey(w.tp.topic, w.tp.partition))));
+  }
+
+  /** Aborts multipart uploads of these partitions that no running writer owns (a crash left them). */
+  private async abortAbandoned(partitions: ReadonlySet<string>): Promise<void> {
+    if (partitions.size === 0) return;
+    const uploads = await this.plan.store.listUploads(this.plan.uploadPrefix);
+    if (uploads === null) {
+      this.context.logger.warn(
+        `the store cannot list multipart uploads; uploads abandoned by a crash under ${this.plan.uploadPrefix} are left to the bucket's lifecycle rule (AbortIncompleteMultipartUpload)`,
+      );
+      return;
+    }
+    const mine = uploads.filter((u) => {
+      const at = this.plan.partitionOfKey(u.key);
+      return at !== null && partitions.has(tpKey(at.topic, at.partition));
+    });
+    await inBatches(mine, IO_CONCURRENCY, (u) => this.plan.store.abortUpload(u.key, u.uploadId));
+    if (mine.length > 0) this.context.logger.info(`aborted ${mine.length} multipart upload(s) left behind by an earlier run`);
+  }
+
+  async put(records: readonly SinkRecord[]): Promise<void> {
+    const budget = this.plan.memoryBudget;
+    let w: PartitionWriter | undefined;
+    let wTopic = '';
+    let wPartition = -1;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      // Records come in runs of one partition: look the writer up once per run.
+      if (r.originalKafkaPartition !== wPartition || r.originalTopic !== wTopic) {
+        wTopic = r.originalTopic;
+        wPartition = r.originalKafkaPartition;
+        w = this.writers.get(tpKey(wTopic, wPartition));
+        if (w === undefined) throw new Error(`a record of ${wTopic}-${wPartition}, which is not assigned to this task`);
+      }
+      w!.accept(r);
+      if (i % BUDGET_CHECK_EVERY === BUDGET_CHECK_EVERY - 1 && this.heldBytes() > budget) await this.relieve();
+    }
+    await this.io();
+    if (this.heldBytes() > budget) await this.relieve();
+    this.armWake();
+  }
+
+  private heldBytes(): number {
+    let n = 0;
+    for (const { writer } of this.writers.values()) n += writer.heldBytes();
+    return n;
+  }
+
+  /**
+   * Brings memory under the budget: first by sending parts of the largest open files (no cut), then
+   * by cutting the partitions holding the most (journaled cuts), largest first.
+   */
+  private async relieve(): Promise<void> {
+    const budget = this.plan.memoryBudget;
+    let held = this.heldBytes();
+    const byHeld = (): PartitionWriter[] => [...this.writers.values()].map((x) => x.writer).sort((a, b) => b.heldBytes() - a.heldBytes());
+    for (const w of byHeld()) {
+      if (held <= budget) return;
+      held -= await w.sendParts(held - budget);
+    }
+    for (const w of byHeld()) {
+      if (held <= budget) return;
+      const before = w.heldBytes();
+      w.forceCut();
+      await w.io();
+      held -= before - w.heldBytes();
+    }
+  }
+
+  private async io(): Promise<void> {
+    await inBatches([...this.writers.values()], IO_CONCURRENCY, (x) => x.writer.io());
+  }
+
+  async preCommit(offsets: readonly TopicPartitionOffset[]): Promise<readonly TopicPartitionOffset[]> {
+    const now = this.plan.now();
+    for (const { writer } of this.writers.values()) if (writer.timedCutDue(now)) writer.forceCut();
+    // The offsets returned last time are committed by now: journal entries below them are dead.
+    for (const [k, { journal }] of this.writers) {
+      const c = this.committed.get(k);
+      if (c !== undefined) journal.prune(c);
+    }
+    await this.io();
+    this.armWake();
+    const out: TopicPartitionOffset[] = [];
+    for (const o of offsets) {
+      const x = this.writers.get(tpKey(o.topic, o.partition));
+      const at = x?.writer.commitOffset() ?? null;
+      const offset = at === null ? o.offset : Math.min(at, o.offset);
+      out.push({ topic: o.topic, partition: o.partition, offset });
+      this.committed.set(tpKey(o.topic, o.partition), offset);
+    }
+    return out;
+  }
+
+  /** Asks the runtime for a commit when the next timed cut falls due, so an idle partition is flushed on time. */
+  private armWake(): void {
+    clearTimeout(this.wake);
+    let next = Infinity;
+    for (const { writer } of this.writers.values()) next = Math.min(next, writer.nextTimedCut() ?? Infinity);
+    if (!Number.isFinite(next)) return;
+    this.wake = setTimeout(() => this.context.requestCommit(), Math.max(0, next - this.plan.now()));
+    this.wake.unref();
+  }
+
+  async close(partitions: readonly TopicPartitionRef[]): Promise<void> {
+    const gone = partitions.map((tp) => tpKey(tp.topic, tp.partition)).filter((k) => this.writers.has(k));
+    const writers = gone.map((k) => this.writers.get(k)!.writer);
+    for (const k of gone) {
+      this.writers.delete(k);
+      this.committed.delete(k);
+    }
+    await settleAll(writers.map((w) => w.abort()));
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.wake);
+    await this.close([...this.writers.values()].map((x) => x.tp));
+    this.plan?.close();
+  }
+}
+
+/** Runs `fn` over `items`, at most `n` at a time; waits for all, then throws the first failure. */
+async function inBatches<T>(items: readonly T[], n: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += n) await settleAll(items.slice(i, i + n).map(fn));
+}
