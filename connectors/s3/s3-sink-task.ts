@@ -91,7 +91,7 @@ export class S3SinkTask implements SinkTask {
       if (r.originalKafkaPartition !== wPartition || r.originalTopic !== wTopic) {
         wTopic = r.originalTopic;
         wPartition = r.originalKafkaPartition;
-        w = this.writers.get(tpKey(wTopic, wPartition));
+        w = this.writers.get(tpKey(wTopic, wPartition))?.writer;
         if (w === undefined) throw new Error(`a record of ${wTopic}-${wPartition}, which is not assigned to this task`);
       }
       w!.accept(r);

@@ -19,7 +19,7 @@ function rec(offset: number, value: unknown = { n: offset }, timestamp = 1_000 +
 
 const RULES: RotationRules = { flushSize: null, flushSizeBytes: null, rotateIntervalMs: null, recordTime: true, partSize: MIN_PART_BYTES };
 
-function writer(store: MemoryObjectStore, rules: Partial<RotationRules> = {}, clock = { now: 0 }, folder = (r: SinkRecord) => 'partition=0') {
+function writer(store: MemoryObjectStore, rules: Partial<RotationRules> = {}, clock = { now: 0 }, folder = (_r: SinkRecord) => 'partition=0') {
   const journal = new CutJournal(store, 'topics/_tributary/cuts/t+0.json');
   const w = new PartitionWriter({
     store,
