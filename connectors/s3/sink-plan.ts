@@ -3,8 +3,20 @@
  * a record is prepared (flattened), placed (folder, timestamp), named and encoded. The task holds no
  * setting of its own; tests build a plan to drive the task directly.
  */
+import { type Converter, ConfigError, DataError, type SinkRecord } from '../../src/sdk/index.js';
+import { flattenRecord } from './cdc-flatten.js';
+import { ByteArrayWriter } from './formats/byte-array-writer.js';
+import { JsonLinesWriter } from './formats/json-lines-writer.js';
+import type { RecordWriterFactory } from './formats/record-writer.js';
+import { fileExtension, objectKey, parseObjectKey } from './object-keys.js';
 import type { ObjectStore } from './object-store.js';
 import type { PartitionWriterDeps } from './partition-writer.js';
+import { createPartitioner } from './partitioners.js';
+import { bucketStart, ZoneRules } from './path-format.js';
+import { parseS3SinkSettings, type S3SinkSettings } from './s3-config.js';
+import { S3ObjectStore } from './s3-object-store.js';
+import { createTimestampExtractor } from './timestamp-extractors.js';
+import { S3_CONNECTOR_VERSION } from './version.js';
 
 export interface SinkPlan {
   readonly version: string;
@@ -23,4 +35,102 @@ export interface SinkPlan {
   now(): number;
   /** Releases the store's connections. */
   close(): void;
+}
+
+export interface PlanDeps {
+  /** JsonConverter (`schemas.enable=false`) for JSON files; injected so the connector needs only the SDK. */
+  newJsonConverter(): Converter;
+  /** The store for these settings (tests can put a fault proxy or a twin here). */
+  store?(settings: S3SinkSettings): ObjectStore & { destroy?(): void };
+  now?(): number;
+  /** The Parquet writer factory (formats/parquet-record-writer.ts). */
+  parquet?(settings: S3SinkSettings): RecordWriterFactory;
+}
+
+/** Builds a task's plan from its config (throws ConfigError naming the key at fault). */
+export function buildPlan(props: Readonly<Record<string, string>>, deps: PlanDeps): SinkPlan {
+  const s = parseS3SinkSettings(props);
+  if (s.keysFormat !== null || s.headersFormat !== null) {
+    throw new ConfigError(`store.kafka.keys and store.kafka.headers are not supported yet; set them to false`, { key: s.keysFormat !== null ? 'store.kafka.keys' : 'store.kafka.headers' });
+  }
+  const now = deps.now ?? Date.now;
+  const store =
+    deps.store?.(s) ??
+    new S3ObjectStore({
+      bucket: s.bucket,
+      region: s.region,
+      endpoint: s.endpoint,
+      pathStyle: s.pathStyleAccess,
+      accessKeyId: s.credentials?.accessKeyId ?? null,
+      secretAccessKey: s.credentials?.secretAccessKey.value ?? null,
+      retries: s.partRetries,
+    });
+  const partitioner = createPartitioner(s);
+  const extractor = createTimestampExtractor(s, now);
+  const needsTime = s.partitioner.kind === 'time' || s.rotateIntervalMs !== null;
+  const ext = fileExtension(s);
+  const warnings: string[] = [];
+  if (s.timestampExtractor === 'Wallclock' && s.partitioner.kind === 'time') {
+    warnings.push(
+      'timestamp.extractor=Wallclock puts a record in the folder of the time it is written, so a replay after a crash can write it to another folder: ' +
+        'use Record or RecordField for exactly-once',
+    );
+  }
+  const zone = s.rotateScheduleIntervalMs !== null && s.timezone !== null ? ZoneRules.of(s.timezone) : null;
+  const nullValues = s.nullValues;
+  const prepare = (r: SinkRecord): SinkRecord | null => {
+    if (s.cdcFlatten) return flattenRecord(r);
+    if (r.value !== null && r.value !== undefined) return r;
+    if (nullValues === 'ignore') return null;
+    throw new DataError(
+      `the record at ${r.topic}-${r.kafkaPartition} offset ${r.kafkaOffset} has a null value (a tombstone): set behavior.on.null.values=ignore to skip such records`,
+    );
+  };
+  return {
+    version: S3_CONNECTOR_VERSION,
+    store,
+    memoryBudget: s.memoryBudgetBytes,
+    uploadPrefix: s.topicsDir === '' ? '' : `${s.topicsDir}${s.directoryDelim}`,
+    warnings,
+    journalKey: (topic, partition) => `${s.topicsDir === '' ? '' : `${s.topicsDir}${s.directoryDelim}`}_tributary${s.directoryDelim}cuts${s.directoryDelim}${topic}${s.fileDelim}${partition}.json`,
+    partitionOfKey: (key) => parseObjectKey(s, key),
+    partitionDeps: {
+      rules: {
+        flushSize: s.flushSize,
+        flushSizeBytes: s.flushSizeBytes,
+        rotateIntervalMs: s.rotateIntervalMs,
+        recordTime: s.timestampExtractor !== 'Wallclock',
+        partSize: s.partSize,
+      },
+      prepare,
+      place: (r) => {
+        const timestamp = needsTime ? extractor.extract(r) : 0;
+        return { encoded: partitioner.encodePartition(r, timestamp), timestamp };
+      },
+      keyFor: (topic, encoded, partition, start) => objectKey(s, topic, encoded, partition, start, ext),
+      newWriter: writerFactory(s, deps),
+      scheduledEnd: (startedAt) => (zone === null ? null : bucketStart(startedAt, s.rotateScheduleIntervalMs!, zone) + s.rotateScheduleIntervalMs!),
+      now,
+    },
+    now,
+    close: () => (store as { destroy?(): void }).destroy?.(),
+  };
+}
+
+function writerFactory(s: S3SinkSettings, deps: PlanDeps): RecordWriterFactory {
+  const gzip = s.compression === 'gzip' ? s.compressionLevel : null;
+  switch (s.format) {
+    case 'json': {
+      const json = deps.newJsonConverter();
+      json.configure({ 'schemas.enable': 'false', 'decimal.format': s.jsonDecimalFormat }, false);
+      return (out) => new JsonLinesWriter(json, out, gzip);
+    }
+    case 'bytearray': {
+      const separator = Buffer.from(s.byteArraySeparator, 'utf8');
+      return (out) => new ByteArrayWriter(out, gzip, separator);
+    }
+    case 'parquet':
+      if (!deps.parquet) throw new ConfigError('this build has no Parquet writer', { key: 'format.class' });
+      return deps.parquet(s);
+  }
 }

@@ -1,14 +1,22 @@
 /**
  * Every plugin built into Tributary, registered explicitly (no scanning): converters, the file
- * connectors and the Postgres CDC source. Connectors from later issues are added here.
+ * connectors, the Postgres CDC source and the S3 sink. Connectors from later issues are added here.
  */
 import { fileConnectorPlugins } from '../../connectors/file/index.js';
 import { postgresCdcSourcePlugin } from '../../connectors/postgres-cdc/index.js';
+import { s3SinkPlugin } from '../../connectors/s3/index.js';
 import type { Plugin } from '../sdk/plugin.js';
 import { builtinConverterPlugins } from './converters/index.js';
+import { JsonConverter } from './converters/json-converter.js';
 import { PluginRegistry } from './plugins.js';
 
-export const builtinPlugins: readonly Plugin[] = [...builtinConverterPlugins, ...fileConnectorPlugins, postgresCdcSourcePlugin];
+export const builtinPlugins: readonly Plugin[] = [
+  ...builtinConverterPlugins,
+  ...fileConnectorPlugins,
+  postgresCdcSourcePlugin,
+  // The S3 sink writes JSON files with Kafka's JsonConverter; handed over so it needs only the SDK.
+  s3SinkPlugin({ newJsonConverter: () => new JsonConverter() }),
+];
 
 /** A registry holding the built-ins (throws on a duplicate name). */
 export function builtinRegistry(): PluginRegistry {
