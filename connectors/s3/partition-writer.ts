@@ -173,6 +173,11 @@ export class PartitionWriter {
     }
   }
 
+  /** True when a cut is waiting to be completed (or its journal entry to be saved). */
+  hasPendingIo(): boolean {
+    return this.closing.length > 0 || this.d.journal.pending();
+  }
+
   /** Bytes held in memory by this partition's files. */
   heldBytes(): number {
     let n = 0;

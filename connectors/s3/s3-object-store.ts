@@ -36,6 +36,8 @@ export interface S3StoreSettings {
   readonly secretAccessKey: string | null;
   /** `s3.part.retries`: retries after the first attempt. */
   readonly retries: number;
+  /** `retry.backoff.ms`: how long the runtime waits before redelivering after a retriable failure. */
+  readonly redeliveryBackoffMs: number;
 }
 
 /** Error codes no retry can fix, with what the user should check. */
@@ -69,7 +71,7 @@ function statusOf(err: unknown): number | undefined {
 }
 
 /** The error to throw for a failed call: retriable, or permanent with the setting to check. */
-export function classify(err: unknown, what: string): Error {
+export function classify(err: unknown, what: string, retryAfterMs?: number): Error {
   const code = codeOf(err);
   const status = statusOf(err);
   const detail = `${code}${status ? ` (HTTP ${status})` : ''}: ${(err as SdkError)?.message ?? String(err)}`;
@@ -77,7 +79,7 @@ export function classify(err: unknown, what: string): Error {
   if (hint !== undefined) return new ConnectError(`${what} failed: ${hint}. ${detail}`, { cause: err });
   // No HTTP status: the connection failed or was reset; 5xx and 429 are the store's to recover from.
   if (status === undefined || status >= 500 || status === 429 || RETRIABLE_CODES.has(code)) {
-    return new RetriableError(`${what} failed, will retry: ${detail}`, { cause: err });
+    return new RetriableError(`${what} failed, will retry: ${detail}`, { cause: err, retryAfterMs });
   }
   return new ConnectError(`${what} failed: ${detail}`, { cause: err });
 }
@@ -110,7 +112,7 @@ export class S3ObjectStore implements ObjectStore {
     try {
       return await run();
     } catch (err) {
-      throw classify(err, what);
+      throw classify(err, what, this.s.redeliveryBackoffMs);
     }
   }
 
@@ -124,7 +126,7 @@ export class S3ObjectStore implements ObjectStore {
       return Buffer.from(await res.Body!.transformToByteArray());
     } catch (err) {
       if (codeOf(err) === 'NoSuchKey' || statusOf(err) === 404) return null;
-      throw classify(err, `GetObject ${this.where(key)}`);
+      throw classify(err, `GetObject ${this.where(key)}`, this.s.redeliveryBackoffMs);
     }
   }
 
@@ -155,7 +157,7 @@ export class S3ObjectStore implements ObjectStore {
     } catch (err) {
       // A retry after a lost response finds the upload gone: the object is there when its size says so.
       if (codeOf(err) === 'NoSuchUpload' && (await this.size(key)) === totalBytes) return;
-      throw classify(err, `CompleteMultipartUpload ${this.where(key)}`);
+      throw classify(err, `CompleteMultipartUpload ${this.where(key)}`, this.s.redeliveryBackoffMs);
     }
   }
 
@@ -173,7 +175,7 @@ export class S3ObjectStore implements ObjectStore {
       await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.s.bucket, Key: key, UploadId: uploadId }));
     } catch (err) {
       if (codeOf(err) === 'NoSuchUpload' || statusOf(err) === 404) return;
-      throw classify(err, `AbortMultipartUpload ${this.where(key)}`);
+      throw classify(err, `AbortMultipartUpload ${this.where(key)}`, this.s.redeliveryBackoffMs);
     }
   }
 
@@ -188,7 +190,7 @@ export class S3ObjectStore implements ObjectStore {
       } catch (err) {
         const status = statusOf(err);
         if (codeOf(err) === 'NotImplemented' || status === 501 || status === 405) return null;
-        throw classify(err, `ListMultipartUploads s3://${this.s.bucket}/${prefix}`);
+        throw classify(err, `ListMultipartUploads s3://${this.s.bucket}/${prefix}`, this.s.redeliveryBackoffMs);
       }
       for (const u of res.Uploads ?? []) if (u.Key && u.UploadId) out.push({ key: u.Key, uploadId: u.UploadId });
       if (!res.IsTruncated) return out;

@@ -2,16 +2,19 @@
  * The S3 sink task: one `PartitionWriter` per assigned topic partition, one memory budget for all
  * of them, and offsets that move only past complete objects.
  *
- * - `open`: reads each partition's cut journal and aborts multipart uploads a crashed run left
- *   behind for those partitions.
+ * - `open`: reads each partition's cut journal and aborts the multipart uploads a crashed run left
+ *   behind for it. When the store fails retriably there, this is done again before the next `put`
+ *   or `preCommit` (an error from `open` would fail the task).
  * - `put`: appends each record synchronously, checks the memory budget every `BUDGET_CHECK_EVERY`
  *   records, then does the uploads that became due. A failed upload throws `RetriableError`; the
  *   runtime redelivers the same batch, whose records the writers have already taken and skip.
  * - `preCommit`: makes the timed cuts that are due (idle partitions, the schedule), completes them,
- *   and returns per partition the first offset not yet in a complete object.
+ *   and returns per partition the first offset not yet in a complete object. A timer asks the
+ *   runtime for a commit when the next timed cut falls due, or after `retry.backoff.ms` when a
+ *   cut's upload failed.
  * - `close`/`stop`: abandons files not complete (they are rewritten from the committed offset).
  */
-import type { SinkRecord, SinkTask, SinkTaskContext, TopicPartitionOffset, TopicPartitionRef } from '../../src/sdk/index.js';
+import { isRetriable, type SinkRecord, type SinkTask, type SinkTaskContext, type TopicPartitionOffset, type TopicPartitionRef } from '../../src/sdk/index.js';
 import { CutJournal } from './cut-journal.js';
 import { PartitionWriter, settleAll } from './partition-writer.js';
 import type { SinkPlan } from './sink-plan.js';
@@ -35,6 +38,8 @@ export class S3SinkTask implements SinkTask {
   /** The offsets the previous preCommit returned: committed by the runtime before it calls again. */
   private committed = new Map<string, number>();
   private wake: NodeJS.Timeout | undefined;
+  /** Partitions opened whose journal is not loaded yet. */
+  private readonly unopened = new Set<string>();
 
   constructor(private readonly options: S3SinkTaskOptions) {}
 
@@ -48,18 +53,35 @@ export class S3SinkTask implements SinkTask {
     for (const warning of this.plan.warnings) context.logger.warn(warning);
   }
 
+  /**
+   * Creates the partitions' writers, loads their cut journals and aborts their abandoned uploads.
+   * A retriable store failure here does not fail the task: the same work is done again before the
+   * next `put` or `preCommit`, where a failure is retried.
+   */
   async open(partitions: readonly TopicPartitionRef[]): Promise<void> {
-    const added: { tp: TopicPartitionRef; writer: PartitionWriter; journal: CutJournal }[] = [];
     for (const tp of partitions) {
       const k = tpKey(tp.topic, tp.partition);
       if (this.writers.has(k)) continue;
       const journal = new CutJournal(this.plan.store, this.plan.journalKey(tp.topic, tp.partition));
       const writer = new PartitionWriter({ ...this.plan.partitionDeps, store: this.plan.store, journal });
-      added.push({ tp, writer, journal });
+      this.writers.set(k, { tp, writer, journal });
+      this.unopened.add(k);
     }
-    await inBatches(added, IO_CONCURRENCY, (w) => w.journal.load());
-    for (const w of added) this.writers.set(tpKey(w.tp.topic, w.tp.partition), w);
-    await this.abortAbandoned(new Set(added.map((w) => tpKey(w.tp.topic, w.tp.partition))));
+    try {
+      await this.ensureOpened();
+    } catch (err) {
+      if (!isRetriable(err)) throw err;
+      this.context.logger.warn(`opening partitions: ${(err as Error).message}; tried again before the next write`);
+    }
+  }
+
+  /** Loads the journals of newly opened partitions and aborts their abandoned uploads. */
+  private async ensureOpened(): Promise<void> {
+    if (this.unopened.size === 0) return;
+    const keys = new Set(this.unopened);
+    await inBatches([...keys].map((k) => this.writers.get(k)).filter((w) => w !== undefined), IO_CONCURRENCY, (w) => w.journal.load());
+    await this.abortAbandoned(keys);
+    for (const k of keys) this.unopened.delete(k);
   }
 
   /** Aborts multipart uploads of these partitions that no running writer owns (a crash left them). */
@@ -81,6 +103,7 @@ export class S3SinkTask implements SinkTask {
   }
 
   async put(records: readonly SinkRecord[]): Promise<void> {
+    await this.ensureOpened();
     const budget = this.plan.memoryBudget;
     let w: PartitionWriter | undefined;
     let wTopic = '';
@@ -134,6 +157,15 @@ export class S3SinkTask implements SinkTask {
   }
 
   async preCommit(offsets: readonly TopicPartitionOffset[]): Promise<readonly TopicPartitionOffset[]> {
+    try {
+      await this.ensureOpened();
+      return await this.cutAndCommit(offsets);
+    } finally {
+      this.armWake();
+    }
+  }
+
+  private async cutAndCommit(offsets: readonly TopicPartitionOffset[]): Promise<readonly TopicPartitionOffset[]> {
     const now = this.plan.now();
     for (const { writer } of this.writers.values()) if (writer.timedCutDue(now)) writer.forceCut();
     // The offsets returned last time are committed by now: journal entries below them are dead.
@@ -142,7 +174,6 @@ export class S3SinkTask implements SinkTask {
       if (c !== undefined) journal.prune(c);
     }
     await this.io();
-    this.armWake();
     const out: TopicPartitionOffset[] = [];
     for (const o of offsets) {
       const x = this.writers.get(tpKey(o.topic, o.partition));
@@ -158,7 +189,11 @@ export class S3SinkTask implements SinkTask {
   private armWake(): void {
     clearTimeout(this.wake);
     let next = Infinity;
-    for (const { writer } of this.writers.values()) next = Math.min(next, writer.nextTimedCut() ?? Infinity);
+    for (const { writer } of this.writers.values()) {
+      next = Math.min(next, writer.nextTimedCut() ?? Infinity);
+      // A cut whose upload failed outside put is tried again after the backoff, not at the next flush interval.
+      if (writer.hasPendingIo()) next = Math.min(next, this.plan.now() + this.plan.retryBackoffMs);
+    }
     if (!Number.isFinite(next)) return;
     this.wake = setTimeout(() => this.context.requestCommit(), Math.max(0, next - this.plan.now()));
     this.wake.unref();
@@ -170,6 +205,7 @@ export class S3SinkTask implements SinkTask {
     for (const k of gone) {
       this.writers.delete(k);
       this.committed.delete(k);
+      this.unopened.delete(k);
     }
     await settleAll(writers.map((w) => w.abort()));
   }

@@ -21,6 +21,8 @@ import { S3_CONNECTOR_VERSION } from './version.js';
 export interface SinkPlan {
   readonly version: string;
   readonly store: ObjectStore;
+  /** `retry.backoff.ms`: when to try again after a failed upload outside `put`. */
+  readonly retryBackoffMs: number;
   /** `memory.budget.bytes`: bytes all open files of the task may hold. */
   readonly memoryBudget: number;
   /** The prefix under which the task's objects and uploads live (`<topics.dir>/`). */
@@ -64,6 +66,7 @@ export function buildPlan(props: Readonly<Record<string, string>>, deps: PlanDep
       accessKeyId: s.credentials?.accessKeyId ?? null,
       secretAccessKey: s.credentials?.secretAccessKey.value ?? null,
       retries: s.partRetries,
+      redeliveryBackoffMs: s.redeliveryBackoffMs,
     });
   const partitioner = createPartitioner(s);
   const extractor = createTimestampExtractor(s, now);
@@ -90,6 +93,7 @@ export function buildPlan(props: Readonly<Record<string, string>>, deps: PlanDep
     version: S3_CONNECTOR_VERSION,
     store,
     memoryBudget: s.memoryBudgetBytes,
+    retryBackoffMs: s.redeliveryBackoffMs,
     uploadPrefix: s.topicsDir === '' ? '' : `${s.topicsDir}${s.directoryDelim}`,
     warnings,
     journalKey: (topic, partition) => `${s.topicsDir === '' ? '' : `${s.topicsDir}${s.directoryDelim}`}_tributary${s.directoryDelim}cuts${s.directoryDelim}${topic}${s.fileDelim}${partition}.json`,

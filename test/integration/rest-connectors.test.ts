@@ -97,7 +97,7 @@ describe('POST /connectors and the reads', () => {
       await w.call('POST', '/connectors', { name: 'nope', config: { 'connector.class': 'NoSuchConnector' } }),
       400,
       'Connector configuration is invalid and contains the following 1 error(s):\n' +
-        'Invalid value NoSuchConnector for configuration connector.class: Class NoSuchConnector could not be found. Known connectors: FileStreamSource, FileStreamSink, PostgresCdcSource, SecretSource' +
+        'Invalid value NoSuchConnector for configuration connector.class: Class NoSuchConnector could not be found. Known connectors: FileStreamSource, FileStreamSink, PostgresCdcSource, S3Sink, SecretSource' +
         INVALID_TAIL,
     );
     // An invalid update leaves the running connector as it was.

@@ -12,6 +12,7 @@ const start = () => workers.start({ plugins: [secretSourcePlugin] });
 const SOURCE_CLASS = 'org.apache.kafka.connect.file.FileStreamSourceConnector';
 const SINK_CLASS = 'org.apache.kafka.connect.file.FileStreamSinkConnector';
 const CONNECTORS = [
+  { class: 'io.confluent.connect.s3.S3SinkConnector', type: 'sink', version: '0.1.0' },
   { class: 'io.debezium.connector.postgresql.PostgresConnector', type: 'source', version: '0.1.0' },
   { class: SINK_CLASS, type: 'sink', version: '0.1.0' },
   { class: SOURCE_CLASS, type: 'source', version: '0.1.0' },
@@ -26,13 +27,14 @@ describe('GET /connector-plugins', () => {
     expect((await w.call('GET', '/connector-plugins?connectorsOnly=true')).json).toEqual(CONNECTORS);
     expect((await w.call('GET', '/connector-plugins?connectorsOnly=false')).json).toEqual([
       CONNECTORS[0],
-      { class: 'org.apache.kafka.connect.converters.ByteArrayConverter', type: 'converter', version: '1.0.0' },
       CONNECTORS[1],
+      { class: 'org.apache.kafka.connect.converters.ByteArrayConverter', type: 'converter', version: '1.0.0' },
       CONNECTORS[2],
+      CONNECTORS[3],
       { class: 'org.apache.kafka.connect.json.JsonConverter', type: 'converter', version: '1.0.0' },
       { class: 'org.apache.kafka.connect.storage.SimpleHeaderConverter', type: 'header_converter', version: '1.0.0' },
       { class: 'org.apache.kafka.connect.storage.StringConverter', type: 'converter', version: '1.0.0' },
-      CONNECTORS[3],
+      CONNECTORS[4],
     ]);
   });
 
