@@ -21,6 +21,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import {
@@ -74,7 +75,10 @@ export function uniqueBucketName(prefix = 'tributary-test'): string {
   return `${prefix}-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
 
-const CHILD_SCRIPT = fileURLToPath(new URL('./s3rver-child.mjs', import.meta.url));
+// Beside this file, or in the source tree when this runs compiled from dist/ (the demo, benches).
+const CHILD_SCRIPT = [new URL('./s3rver-child.mjs', import.meta.url), new URL('../../../../test/support/s3/s3rver-child.mjs', import.meta.url)]
+  .map((u) => fileURLToPath(u))
+  .find((p) => existsSync(p))!;
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 5_000;
 
