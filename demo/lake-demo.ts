@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { startPostgres } from '../test/support/postgres.js';
+import { lakeSinkConfig } from '../test/support/s3/lake-sink-config.js';
 import { startS3 } from '../test/support/s3/s3-server.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -60,26 +61,7 @@ async function main(): Promise<void> {
     const sink = join(dir, 's3.json');
     await writeFile(sink, JSON.stringify({
       name: 'shop-lake',
-      config: {
-        'connector.class': 'io.confluent.connect.s3.S3SinkConnector',
-        topics: 'shop.public.orders',
-        ...s3.sinkConfig(),
-        'topics.dir': 'cdc',
-        'format.class': 'io.confluent.connect.s3.format.parquet.ParquetFormat',
-        'parquet.codec': 'zstd',
-        'flush.size': '100000',
-        'rotate.interval.ms': '2000',
-        'cdc.flatten': 'true',
-        'partitioner.class': 'io.confluent.connect.storage.partitioner.TimeBasedPartitioner',
-        'path.format': "'dt'=YYYY-MM-dd",
-        'partition.duration.ms': '86400000',
-        locale: 'en-US',
-        timezone: 'UTC',
-        'timestamp.extractor': 'RecordField',
-        'timestamp.field': '__source_ts_ms',
-        'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
-        'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-      },
+      config: lakeSinkConfig(s3.sinkConfig(), { topics: 'shop.public.orders', topicsDir: 'cdc', rotateIntervalMs: 2000 }),
     }));
     console.log('starting: tributary standalone worker.properties cdc.json s3.json');
     worker = spawn(process.execPath, [join(ROOT, 'bin/tributary.js'), 'standalone', props, cdc, sink], { stdio: ['ignore', 'ignore', 'inherit'] });

@@ -14,8 +14,9 @@
  *   cut's upload failed.
  * - `close`/`stop`: abandons files not complete (they are rewritten from the committed offset).
  */
-import { isRetriable, type SinkRecord, type SinkTask, type SinkTaskContext, type TopicPartitionOffset, type TopicPartitionRef } from '../../src/sdk/index.js';
+import { ConnectError, isRetriable, type SinkRecord, type SinkTask, type SinkTaskContext, type TopicPartitionOffset, type TopicPartitionRef } from '../../src/sdk/index.js';
 import { CutJournal } from './cut-journal.js';
+import { S3_CONNECTOR_VERSION } from './version.js';
 import { PartitionWriter, settleAll } from './partition-writer.js';
 import type { SinkPlan } from './sink-plan.js';
 
@@ -44,7 +45,7 @@ export class S3SinkTask implements SinkTask {
   constructor(private readonly options: S3SinkTaskOptions) {}
 
   version(): string {
-    return this.plan?.version ?? '0.1.0';
+    return S3_CONNECTOR_VERSION;
   }
 
   async start(props: Readonly<Record<string, string>>, context: SinkTaskContext): Promise<void> {
@@ -115,7 +116,7 @@ export class S3SinkTask implements SinkTask {
         wTopic = r.originalTopic;
         wPartition = r.originalKafkaPartition;
         w = this.writers.get(tpKey(wTopic, wPartition))?.writer;
-        if (w === undefined) throw new Error(`a record of ${wTopic}-${wPartition}, which is not assigned to this task`);
+        if (w === undefined) throw new ConnectError(`a record of ${wTopic}-${wPartition}, which is not assigned to this task`);
       }
       w!.accept(r);
       if (i % BUDGET_CHECK_EVERY === BUDGET_CHECK_EVERY - 1 && this.heldBytes() > budget) await this.relieve();

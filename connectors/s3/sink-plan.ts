@@ -16,10 +16,8 @@ import { bucketStart, ZoneRules } from './path-format.js';
 import { parseS3SinkSettings, type S3SinkSettings } from './s3-config.js';
 import { S3ObjectStore } from './s3-object-store.js';
 import { createTimestampExtractor } from './timestamp-extractors.js';
-import { S3_CONNECTOR_VERSION } from './version.js';
 
 export interface SinkPlan {
-  readonly version: string;
   readonly store: ObjectStore;
   /** `retry.backoff.ms`: when to try again after a failed upload outside `put`. */
   readonly retryBackoffMs: number;
@@ -79,6 +77,7 @@ export function buildPlan(props: Readonly<Record<string, string>>, deps: PlanDep
         'use Record or RecordField for exactly-once',
     );
   }
+  const prefix = s.topicsDir === '' ? '' : `${s.topicsDir}${s.directoryDelim}`;
   const zone = s.rotateScheduleIntervalMs !== null && s.timezone !== null ? ZoneRules.of(s.timezone) : null;
   const nullValues = s.nullValues;
   const prepare = (r: SinkRecord): SinkRecord | null => {
@@ -90,13 +89,12 @@ export function buildPlan(props: Readonly<Record<string, string>>, deps: PlanDep
     );
   };
   return {
-    version: S3_CONNECTOR_VERSION,
     store,
     memoryBudget: s.memoryBudgetBytes,
     retryBackoffMs: s.redeliveryBackoffMs,
-    uploadPrefix: s.topicsDir === '' ? '' : `${s.topicsDir}${s.directoryDelim}`,
+    uploadPrefix: prefix,
     warnings,
-    journalKey: (topic, partition) => `${s.topicsDir === '' ? '' : `${s.topicsDir}${s.directoryDelim}`}_tributary${s.directoryDelim}cuts${s.directoryDelim}${topic}${s.fileDelim}${partition}.json`,
+    journalKey: (topic, partition) => `${prefix}_tributary${s.directoryDelim}cuts${s.directoryDelim}${topic}${s.fileDelim}${partition}.json`,
     partitionOfKey: (key) => parseObjectKey(s, key),
     partitionDeps: {
       rules: {

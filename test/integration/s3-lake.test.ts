@@ -13,6 +13,7 @@ import { waitFor } from '../kit/checks.js';
 import { useWorkerHarnesses } from '../kit/worker-harness.js';
 import { cdcConfig, waitForStreaming } from '../support/cdc.js';
 import { useTestPostgres } from '../support/postgres.js';
+import { lakeSinkConfig } from '../support/s3/lake-sink-config.js';
 import { useTestS3 } from '../support/s3/s3-server.js';
 import { useTempDirs } from '../support/temp-dir.js';
 
@@ -74,27 +75,7 @@ describe('Postgres CDC into Parquet on S3', () => {
     const topicsDir = `lake-${process.pid}`;
     await worker.herder.putConnectorConfig(
       'lakesink',
-      {
-        'connector.class': 'io.confluent.connect.s3.S3SinkConnector',
-        topics: topic,
-        ...s3.sinkConfig(),
-        'topics.dir': topicsDir,
-        'format.class': 'io.confluent.connect.s3.format.parquet.ParquetFormat',
-        'parquet.codec': 'zstd',
-        'flush.size': '1000',
-        'rotate.interval.ms': '500',
-        'cdc.flatten': 'true',
-        'partitioner.class': 'io.confluent.connect.storage.partitioner.TimeBasedPartitioner',
-        'path.format': "'dt'=YYYY-MM-dd",
-        'partition.duration.ms': '86400000',
-        locale: 'en-US',
-        timezone: 'UTC',
-        'timestamp.extractor': 'RecordField',
-        'timestamp.field': '__source_ts_ms',
-        'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
-        'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-        'value.converter.schemas.enable': 'true',
-      },
+      lakeSinkConfig(s3.sinkConfig(), { topics: topic, topicsDir, rotateIntervalMs: 500 }),
       { allowReplace: false },
     );
 
