@@ -156,6 +156,9 @@ function fallbackValue(schema: Schema): unknown {
   if (schema.optional) return null;
   if (schema.defaultValue !== undefined) return schema.defaultValue;
   if (schema.name === 'org.apache.kafka.connect.data.Decimal') return new Decimal(0n, Number(schema.parameters?.scale ?? 0));
+  // Debezium's JdbcValueConverters: the epoch and midnight in UTC, not an empty string.
+  if (schema.name === 'io.debezium.time.ZonedTimestamp') return '1970-01-01T00:00:00Z';
+  if (schema.name === 'io.debezium.time.ZonedTime') return '00:00:00Z';
   switch (schema.type) {
     case 'int8': case 'int16': case 'int32': case 'int64': case 'float32': case 'float64':
       return 0;

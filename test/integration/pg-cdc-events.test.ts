@@ -100,6 +100,19 @@ describe('Debezium change events', () => {
     await w.stop();
   });
 
+  test("a DEFAULT-identity delete's before image fills required columns with Debezium's fallbacks", async () => {
+    await pg.exec(
+      `CREATE TABLE fallbacks (id int PRIMARY KEY, t text NOT NULL, ts timestamptz NOT NULL, tt timetz NOT NULL, n numeric(5,2) NOT NULL, d date NOT NULL, b boolean NOT NULL, o text)`,
+    );
+    const w = await run('fallbacks', 'fallbacks');
+    await pg.exec(`INSERT INTO fallbacks VALUES (1, 'x', now(), now(), 1.5, now(), true, 'y')`, `DELETE FROM fallbacks WHERE id = 1`);
+    const e = await events(w, 'fallbacks.public.fallbacks', 2);
+    expect(e[1]!.value.op).toBe('d');
+    // Only the key is in the old tuple; ZonedTimestamp/ZonedTime fall back to the epoch in UTC (JdbcValueConverters).
+    expect(e[1]!.value.before).toEqual({ id: 1, t: '', ts: '1970-01-01T00:00:00Z', tt: '00:00:00Z', n: 'AA==', d: 0, b: false, o: null });
+    await w.stop();
+  });
+
   test('truncate events (when not skipped), unchanged TOAST placeholders, tables without a key', async () => {
     await pg.exec(
       `CREATE TABLE toasted (id int PRIMARY KEY, n int, big text)`,
