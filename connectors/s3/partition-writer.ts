@@ -18,6 +18,11 @@
  * `accept` is synchronous (no await per record); `io` does the uploads the appends made due.
  * Redelivered records (offset ≤ the last one seen) are skipped, so a batch redelivered after a
  * failed upload is not written twice.
+ *
+ * Key and header files (`sidecars`) sit beside each value file with the same start offset and one
+ * entry per record of it, in order; they belong to the segment like the value file, so they are cut,
+ * completed and counted for the commit rule with it. A tombstone (a null value that `prepare` kept)
+ * has no value file: its folder gets sidecar files of its own.
  */
 import type { SinkRecord } from '../../src/sdk/index.js';
 import type { CutJournal } from './cut-journal.js';
@@ -49,10 +54,29 @@ export interface PartitionWriterDeps {
   /** The object key of a file starting at `startOffset`. */
   keyFor(topic: string, encoded: string, partition: number, startOffset: number): string;
   newWriter: RecordWriterFactory;
+  /** Files written beside each value file (`store.kafka.keys`, `store.kafka.headers`); none when absent. */
+  readonly sidecars?: readonly SidecarFile[];
   /** When the current segment must end by the schedule (`rotate.schedule.interval.ms`), given when it began; or null. */
   scheduledEnd(startedAt: number): number | null;
   now(): number;
 }
+
+/** A file beside each value file holding one entry per record of it: the key or header file. */
+export interface SidecarFile {
+  /** Tells this file apart from the others of a folder (`keys`, `headers`). */
+  readonly view: string;
+  /**
+   * The record as this file's writer takes it (e.g. the key as the value). Throws DataError when the
+   * record cannot have an entry here (a null key); it is called before any file takes the record.
+   */
+  project(record: SinkRecord): SinkRecord;
+  /** The object key of this file beside the value file starting at `startOffset`. */
+  keyFor(topic: string, encoded: string, partition: number, startOffset: number): string;
+  newWriter: RecordWriterFactory;
+}
+
+const NO_SIDECARS: readonly SidecarFile[] = [];
+const NO_VIEWS: readonly SinkRecord[] = [];
 
 interface OpenFile {
   readonly upload: FileUpload;
@@ -87,12 +111,17 @@ export class PartitionWriter {
     const r = this.d.prepare(record);
     if (r === null) return;
     const { encoded, timestamp } = this.d.place(r);
-    const fileKey = `${r.topic}\u0000${encoded}`;
+    const tombstone = r.value === null || r.value === undefined;
+    // A tombstone's sidecars are a file set of their own, even in a folder that also holds records.
+    const fileKey = tombstone ? `${r.topic}\u0000${encoded}\u0000` : `${r.topic}\u0000${encoded}`;
+    const sidecars = this.d.sidecars ?? NO_SIDECARS;
+    // Views before any append: a record a sidecar refuses leaves every file as it was.
+    const views = sidecars.length === 0 ? NO_VIEWS : sidecars.map((s) => s.project(r));
     const rules = this.d.rules;
     let seg = this.open;
     if (seg !== null) {
       if (rules.rotateIntervalMs !== null && timestamp - seg.baseTimestamp >= rules.rotateIntervalMs) this.cut(!rules.recordTime);
-      else if (seg.files.get(fileKey)?.writer.fits(r) === false) this.cut(false);
+      else if (!this.fits(seg, fileKey, tombstone ? null : r, views)) this.cut(false);
       seg = this.open;
     }
     if (seg === null) {
@@ -100,23 +129,40 @@ export class PartitionWriter {
       seg = { start: r.kafkaOffset, lastOffset: r.kafkaOffset, records: 0, baseTimestamp: timestamp, startedAt: now, endBy: this.d.scheduledEnd(now), files: new Map() };
       this.open = seg;
     }
-    let file = seg.files.get(fileKey);
-    if (file === undefined) {
-      const upload = new FileUpload(this.d.store, this.d.keyFor(r.topic, encoded, r.kafkaPartition, r.kafkaOffset), rules.partSize);
-      file = { upload, writer: this.d.newWriter(upload.push), finished: false };
-      seg.files.set(fileKey, file);
-    }
-    file.writer.append(r);
+    let bytes = tombstone ? 0 : this.append(seg, fileKey, encoded, r, this.d, r);
+    for (let i = 0; i < views.length; i++) bytes = Math.max(bytes, this.append(seg, `${fileKey}\u0000${sidecars[i]!.view}`, encoded, r, sidecars[i]!, views[i]!));
     seg.records++;
     seg.lastOffset = r.kafkaOffset;
     this.lastAppendAt = this.d.now();
     if (
       (rules.flushSize !== null && seg.records >= rules.flushSize) ||
-      (rules.flushSizeBytes !== null && file.writer.recordBytes >= rules.flushSizeBytes) ||
+      (rules.flushSizeBytes !== null && bytes >= rules.flushSizeBytes) ||
       this.d.journal.has(r.kafkaOffset)
     ) {
       this.cut(false);
     }
+  }
+
+  /** False when a file of the segment cannot take the record (`value` null: a tombstone) or its view. */
+  private fits(seg: Segment, fileKey: string, value: SinkRecord | null, views: readonly SinkRecord[]): boolean {
+    if (value !== null && seg.files.get(fileKey)?.writer.fits(value) === false) return false;
+    const sidecars = this.d.sidecars ?? NO_SIDECARS;
+    for (let i = 0; i < views.length; i++) {
+      if (seg.files.get(`${fileKey}\u0000${sidecars[i]!.view}`)?.writer.fits(views[i]!) === false) return false;
+    }
+    return true;
+  }
+
+  /** Appends `entry` (record `r` as the file takes it) to the segment's file `fileKey`, opening it; returns the file's record bytes. */
+  private append(seg: Segment, fileKey: string, encoded: string, r: SinkRecord, kind: Pick<SidecarFile, 'keyFor' | 'newWriter'>, entry: SinkRecord): number {
+    let file = seg.files.get(fileKey);
+    if (file === undefined) {
+      const upload = new FileUpload(this.d.store, kind.keyFor(r.topic, encoded, r.kafkaPartition, r.kafkaOffset), this.d.rules.partSize);
+      file = { upload, writer: kind.newWriter(upload.push), finished: false };
+      seg.files.set(fileKey, file);
+    }
+    file.writer.append(entry);
+    return file.writer.recordBytes;
   }
 
   /** Ends the open segment; `journaled` when a replay could not find this cut in the records. */

@@ -7,13 +7,14 @@ import { type Converter, ConfigError, DataError, type SinkRecord } from '../../s
 import { flattenRecord } from './cdc-flatten.js';
 import { ByteArrayWriter } from './formats/byte-array-writer.js';
 import { JsonLinesWriter } from './formats/json-lines-writer.js';
+import { headersView, headerText, keyEnvelopeView, keyView } from './formats/record-views.js';
 import type { RecordWriterFactory } from './formats/record-writer.js';
 import { fileExtension, objectKey, parseObjectKey } from './object-keys.js';
 import type { ObjectStore } from './object-store.js';
-import type { PartitionWriterDeps } from './partition-writer.js';
+import type { PartitionWriterDeps, SidecarFile } from './partition-writer.js';
 import { createPartitioner } from './partitioners.js';
 import { bucketStart, ZoneRules } from './path-format.js';
-import { parseS3SinkSettings, type S3SinkSettings } from './s3-config.js';
+import { parseS3SinkSettings, type FormatName, type S3SinkSettings } from './s3-config.js';
 import { S3ObjectStore } from './s3-object-store.js';
 import { createTimestampExtractor } from './timestamp-extractors.js';
 
@@ -50,9 +51,6 @@ export interface PlanDeps {
 /** Builds a task's plan from its config (throws ConfigError naming the key at fault). */
 export function buildPlan(props: Readonly<Record<string, string>>, deps: PlanDeps): SinkPlan {
   const s = parseS3SinkSettings(props);
-  if (s.keysFormat !== null || s.headersFormat !== null) {
-    throw new ConfigError(`store.kafka.keys and store.kafka.headers are not supported yet; set them to false`, { key: s.keysFormat !== null ? 'store.kafka.keys' : 'store.kafka.headers' });
-  }
   const now = deps.now ?? Date.now;
   const store =
     deps.store?.(s) ??
@@ -84,6 +82,7 @@ export function buildPlan(props: Readonly<Record<string, string>>, deps: PlanDep
     if (s.cdcFlatten) return flattenRecord(r);
     if (r.value !== null && r.value !== undefined) return r;
     if (nullValues === 'ignore') return null;
+    if (nullValues === 'write') return r;
     throw new DataError(
       `the record at ${r.topic}-${r.kafkaPartition} offset ${r.kafkaOffset} has a null value (a tombstone): set behavior.on.null.values=ignore to skip such records`,
     );
@@ -110,7 +109,8 @@ export function buildPlan(props: Readonly<Record<string, string>>, deps: PlanDep
         return { encoded: partitioner.encodePartition(r, timestamp), timestamp };
       },
       keyFor: (topic, encoded, partition, start) => objectKey(s, topic, encoded, partition, start, ext),
-      newWriter: writerFactory(s, deps),
+      newWriter: writerFactory(s, deps, s.format, 'value'),
+      sidecars: sidecarFiles(s, deps),
       scheduledEnd: (startedAt) => (zone === null ? null : bucketStart(startedAt, s.rotateScheduleIntervalMs!, zone) + s.rotateScheduleIntervalMs!),
       now,
     },
@@ -119,20 +119,46 @@ export function buildPlan(props: Readonly<Record<string, string>>, deps: PlanDep
   };
 }
 
-function writerFactory(s: S3SinkSettings, deps: PlanDeps): RecordWriterFactory {
+/**
+ * The key and header files of `store.kafka.keys` / `store.kafka.headers`, each written by its
+ * format's writer on a record view (Confluent's `KeyValueHeaderRecordWriterProvider`, `RecordViews`).
+ */
+function sidecarFiles(s: S3SinkSettings, deps: PlanDeps): SidecarFile[] {
+  const files: SidecarFile[] = [];
+  const named = (view: 'keys' | 'headers', format: FormatName, project: SidecarFile['project']): SidecarFile => {
+    const ext = fileExtension(s, view);
+    return {
+      view,
+      project,
+      keyFor: (topic, encoded, partition, start) => objectKey(s, topic, encoded, partition, start, ext),
+      newWriter: writerFactory(s, deps, format, view === 'keys' ? 'key' : 'headers'),
+    };
+  };
+  if (s.keysFormat !== null) files.push(named('keys', s.keysFormat, s.keysFormat === 'parquet' ? keyEnvelopeView : keyView));
+  if (s.headersFormat !== null) {
+    const json = deps.newJsonConverter();
+    json.configure({ 'schemas.enable': 'false', 'decimal.format': 'NUMERIC' }, false);
+    files.push(named('headers', s.headersFormat, headersView(headerText(json))));
+  }
+  return files;
+}
+
+function writerFactory(s: S3SinkSettings, deps: PlanDeps, format: FormatName, part: 'value' | 'key' | 'headers'): RecordWriterFactory {
   const gzip = s.compression === 'gzip' ? s.compressionLevel : null;
-  switch (s.format) {
+  const key = part === 'value' ? 'format.class' : part === 'key' ? 'keys.format.class' : 'headers.format.class';
+  switch (format) {
     case 'json': {
       const json = deps.newJsonConverter();
       json.configure({ 'schemas.enable': 'false', 'decimal.format': s.jsonDecimalFormat }, false);
-      return (out) => new JsonLinesWriter(json, out, gzip);
+      return (out) => new JsonLinesWriter(json, out, gzip, part);
     }
     case 'bytearray': {
+      if (part === 'headers') throw new ConfigError('ByteArrayFormat cannot hold headers', { key });
       const separator = Buffer.from(s.byteArraySeparator, 'utf8');
-      return (out) => new ByteArrayWriter(out, gzip, separator);
+      return (out) => new ByteArrayWriter(out, gzip, separator, part);
     }
     case 'parquet':
-      if (!deps.parquet) throw new ConfigError('this build has no Parquet writer', { key: 'format.class' });
+      if (!deps.parquet) throw new ConfigError('this build has no Parquet writer', { key });
       return deps.parquet(s);
   }
 }
