@@ -4,14 +4,11 @@
  * S3-compatible server, read back with DuckDB: every change exactly once, Parquet logical types as
  * the source's, and the latest row per key equal to the table.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, test } from 'vitest';
 import { waitFor } from '../kit/checks.js';
 import { useWorkerHarnesses } from '../kit/worker-harness.js';
 import { cdcConfig, waitForStreaming } from '../support/cdc.js';
+import { withLake } from '../support/lake-query.js';
 import { useTestPostgres } from '../support/postgres.js';
 import { lakeSinkConfig } from '../support/s3/lake-sink-config.js';
 import { useTestS3 } from '../support/s3/s3-server.js';
@@ -21,29 +18,6 @@ const pg = useTestPostgres();
 const s3 = useTestS3();
 const tempDir = useTempDirs();
 const harnesses = useWorkerHarnesses();
-
-async function query(dir: string, sql: string): Promise<Record<string, unknown>[]> {
-  const db = await DuckDBInstance.create(':memory:');
-  const conn = await db.connect();
-  try {
-    const reader = await conn.runAndReadAll(sql.replaceAll('$LAKE', `'${dir}/**/*.parquet'`));
-    return reader.getRowObjectsJS() as Record<string, unknown>[];
-  } finally {
-    conn.closeSync();
-    db.closeSync();
-  }
-}
-
-/** Copies every Parquet object under `prefix` to a local dir, keeping the key's folders. */
-async function download(prefix: string): Promise<{ dir: string; keys: string[] }> {
-  const dir = await mkdtemp(join(tmpdir(), 'lake-'));
-  const keys = (await s3.listKeys(prefix)).filter((k) => k.endsWith('.parquet'));
-  for (const k of keys) {
-    const path = join(dir, k.replaceAll('/', '__'));
-    await writeFile(path, await s3.getObject(k));
-  }
-  return { dir, keys };
-}
 
 describe('Postgres CDC into Parquet on S3', () => {
   test('every change lands once, typed, in daily folders; the latest row per key equals the table', async () => {
@@ -79,35 +53,28 @@ describe('Postgres CDC into Parquet on S3', () => {
       { allowReplace: false },
     );
 
-    const lakeRows = async (): Promise<number> => {
-      const { dir, keys } = await download(`${topicsDir}/`);
-      try {
-        if (keys.length === 0) return 0;
-        return Number((await query(dir, 'SELECT count(*) AS n FROM read_parquet($LAKE, union_by_name=true)'))[0]!['n']);
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
-    };
+    const lakeRows = (): Promise<number> =>
+      withLake(s3, `${topicsDir}/`, async (lake) =>
+        lake.keys.length === 0 ? 0 : Number((await lake.query('SELECT count(*) AS n FROM read_parquet($LAKE, union_by_name=true)'))[0]!['n']),
+      );
     await waitFor('every change in the lake', async () => (await lakeRows()) >= ops, { timeoutMs: 60_000 });
 
-    const { dir, keys } = await download(`${topicsDir}/`);
-    try {
+    await withLake(s3, `${topicsDir}/`, async ({ keys, query }) => {
       const today = new Date().toISOString().slice(0, 10);
       for (const k of keys) expect(k).toMatch(new RegExp(`^${topicsDir}/${topic.replaceAll('.', '\\.')}/dt=${today}/${topic.replaceAll('.', '\\.')}\\+0\\+\\d{10}\\.zstd\\.parquet$`));
-      const all = await query(dir, 'SELECT __op AS op, count(*) AS n, count(DISTINCT __offset) AS offsets FROM read_parquet($LAKE) GROUP BY 1 ORDER BY 1');
+      const all = await query('SELECT __op AS op, count(*) AS n, count(DISTINCT __offset) AS offsets FROM read_parquet($LAKE) GROUP BY 1 ORDER BY 1');
       expect(all.map((r) => [r['op'], Number(r['n']), Number(r['offsets'])])).toEqual([
         ['c', 40, 40],
         ['d', 4, 4],
         ['u', 10, 10],
       ]);
       // Logical types as the source's: µs timestamps adjusted to UTC, exact decimals, JSON.
-      const types = await query(dir, `SELECT name, type, logical_type FROM parquet_schema($LAKE) WHERE name IN ('placed_at','amount','payload','__source_ts_ms') GROUP BY ALL ORDER BY name`);
+      const types = await query(`SELECT name, type, logical_type FROM parquet_schema($LAKE) WHERE name IN ('placed_at','amount','payload','__source_ts_ms') GROUP BY ALL ORDER BY name`);
       const byName = Object.fromEntries(types.map((t) => [t['name'], String(t['logical_type'])]));
       expect(byName['placed_at']).toMatch(/TimestampType\(isAdjustedToUTC=1, unit=TimeUnit\(MILLIS=<null>, MICROS=MicroSeconds\(\)/);
       expect(byName['amount']).toMatch(/DecimalType\(scale=2, precision=12\)/);
       expect(byName['payload']).toMatch(/JsonType/);
       const latest = await query(
-        dir,
         `SELECT id, name, amount::VARCHAR AS amount, strftime(placed_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S.%f') AS placed_at FROM (
            SELECT *, row_number() OVER (PARTITION BY id ORDER BY __lsn DESC, __offset DESC) AS rn FROM read_parquet($LAKE)
          ) WHERE rn = 1 AND NOT __deleted ORDER BY id`,
@@ -116,9 +83,7 @@ describe('Postgres CDC into Parquet on S3', () => {
         `SELECT id::int8 AS id, name, amount::text AS amount, to_char(placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS placed_at FROM ${table} ORDER BY id`,
       );
       expect(latest.map((r) => ({ ...r, id: Number(r['id']) }))).toEqual(rows.map((r) => ({ ...r, id: Number(r['id']) })));
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
     // The sink's group has committed everything (the lake is complete up to the topic's end).
     const end = await worker.endOffsets(topic);
     await waitFor('the sink group to commit the end', async () => {
