@@ -264,8 +264,9 @@ describe('Postgres CDC into an S3 lake under kill -9', () => {
     const seed = Number(process.env.LAKE_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
     console.log(`LAKE_CRASH_SEED=${seed}`);
     const rng = random(seed);
+    // created_at is required: a delete's before image (DEFAULT identity: key only) carries Debezium's epoch fallback there.
     await pg.exec(
-      `CREATE TABLE ${TABLE} (id bigint PRIMARY KEY, token text NOT NULL, amount numeric(12,2), placed_at timestamptz)`,
+      `CREATE TABLE ${TABLE} (id bigint PRIMARY KEY, token text NOT NULL, amount numeric(12,2), placed_at timestamptz, created_at timestamptz NOT NULL DEFAULT now())`,
       `INSERT INTO ${TABLE} SELECT g, 's' || g, g * 1.5, '2025-06-01 12:00:00.000001+00'::timestamptz + g * interval '1 hour' FROM generate_series(1, ${SEED_ROWS}) g`,
     );
     const topicsDir = `lake-crash-${process.pid}`;
@@ -369,7 +370,7 @@ describe('Postgres CDC into an S3 lake under kill -9', () => {
     expectCopiesFromReemission(rows, kills);
 
     // The Parquet logical types stay as the source's.
-    const types = await withLake(s3, `${topicsDir}/`, (lake) => lake.query('DESCRIBE SELECT placed_at, amount FROM read_parquet($LAKE, hive_partitioning=false)'));
-    expect(Object.fromEntries(types.map((t) => [t['column_name'], t['column_type']]))).toEqual({ placed_at: 'TIMESTAMP WITH TIME ZONE', amount: 'DECIMAL(12,2)' });
+    const types = await withLake(s3, `${topicsDir}/`, (lake) => lake.query('DESCRIBE SELECT placed_at, amount, created_at FROM read_parquet($LAKE, hive_partitioning=false)'));
+    expect(Object.fromEntries(types.map((t) => [t['column_name'], t['column_type']]))).toEqual({ placed_at: 'TIMESTAMP WITH TIME ZONE', amount: 'DECIMAL(12,2)', created_at: 'TIMESTAMP WITH TIME ZONE' });
   });
 });
