@@ -15,6 +15,15 @@
  * Object names carry the offset of their first record, so a replay writes the same keys with the
  * same records.
  *
+ * **The replay region.** Every cut also moves the journal's `through` (the last offset of the newest
+ * segment cut), saved before any object of the segment is completed. Records up to the `through` an
+ * earlier run left (`journal.replayThrough`) were cut by it, and their objects may be complete: while
+ * the open segment lies there (its records before `through`), the writer makes no cut of its own —
+ * no memory, idle, scheduled or wall-clock cut — so the pure cuts and the journal's re-form exactly
+ * the earlier run's segments, the last one ending at `through`. Past it, cuts are made as above. A
+ * partition in the replay region that holds too much memory gives its buffered bytes to local spill
+ * files instead (`spill`, `spill-files.ts`); they are read back as the objects are sent.
+ *
  * `accept` is synchronous (no await per record); `io` does the uploads the appends made due.
  * Redelivered records (offset ≤ the last one seen) are skipped, so a batch redelivered after a
  * failed upload is not written twice.
@@ -29,6 +38,7 @@ import type { CutJournal } from './cut-journal.js';
 import { FileUpload, MIN_PART_BYTES } from './file-upload.js';
 import type { RecordWriter, RecordWriterFactory } from './formats/record-writer.js';
 import type { ObjectStore } from './object-store.js';
+import type { SpillFiles } from './spill-files.js';
 
 export interface RotationRules {
   /** `flush.size`: records per segment, or null. */
@@ -56,6 +66,8 @@ export interface PartitionWriterDeps {
   newWriter: RecordWriterFactory;
   /** Files written beside each value file (`store.kafka.keys`, `store.kafka.headers`); none when absent. */
   readonly sidecars?: readonly SidecarFile[];
+  /** Where open files spill buffered bytes in the replay region (`spill`); without it they cannot. */
+  readonly spill?: SpillFiles;
   /** When the current segment must end by the schedule (`rotate.schedule.interval.ms`), given when it began; or null. */
   scheduledEnd(startedAt: number): number | null;
   now(): number;
@@ -118,9 +130,12 @@ export class PartitionWriter {
     // Views before any append: a record a sidecar refuses leaves every file as it was.
     const views = sidecars.length === 0 ? NO_VIEWS : sidecars.map((s) => s.project(r));
     const rules = this.d.rules;
+    const through = this.d.journal.replayThrough;
     let seg = this.open;
     if (seg !== null) {
-      if (rules.rotateIntervalMs !== null && timestamp - seg.baseTimestamp >= rules.rotateIntervalMs) this.cut(!rules.recordTime);
+      // The earlier run's last segment ended at `through` (its record missing here: cut all the same).
+      if (seg.lastOffset <= through && r.kafkaOffset > through) this.cut(false);
+      else if (rules.rotateIntervalMs !== null && timestamp - seg.baseTimestamp >= rules.rotateIntervalMs && (rules.recordTime || seg.lastOffset >= through)) this.cut(!rules.recordTime);
       else if (!this.fits(seg, fileKey, tombstone ? null : r, views)) this.cut(false);
       seg = this.open;
     }
@@ -137,7 +152,8 @@ export class PartitionWriter {
     if (
       (rules.flushSize !== null && seg.records >= rules.flushSize) ||
       (rules.flushSizeBytes !== null && bytes >= rules.flushSizeBytes) ||
-      this.d.journal.has(r.kafkaOffset)
+      this.d.journal.has(r.kafkaOffset) ||
+      r.kafkaOffset === through
     ) {
       this.cut(false);
     }
@@ -157,7 +173,7 @@ export class PartitionWriter {
   private append(seg: Segment, fileKey: string, encoded: string, r: SinkRecord, kind: Pick<SidecarFile, 'keyFor' | 'newWriter'>, entry: SinkRecord): number {
     let file = seg.files.get(fileKey);
     if (file === undefined) {
-      const upload = new FileUpload(this.d.store, kind.keyFor(r.topic, encoded, r.kafkaPartition, r.kafkaOffset), this.d.rules.partSize);
+      const upload = new FileUpload(this.d.store, kind.keyFor(r.topic, encoded, r.kafkaPartition, r.kafkaOffset), this.d.rules.partSize, this.d.spill ?? null);
       file = { upload, writer: kind.newWriter(upload.push), finished: false };
       seg.files.set(fileKey, file);
     }
@@ -170,14 +186,21 @@ export class PartitionWriter {
     const seg = this.open;
     if (seg === null) return;
     if (journaled) this.d.journal.add(seg.lastOffset);
+    this.d.journal.advance(seg.lastOffset);
     this.open = null;
     this.closing.push(seg);
   }
 
-  /** True when a cut for a reason outside the records is due now (idle, schedule). */
+  /** True while the open segment lies in the replay region, where the writer makes no cut of its own. */
+  replaying(): boolean {
+    const seg = this.open;
+    return seg !== null && seg.lastOffset < this.d.journal.replayThrough;
+  }
+
+  /** True when a cut for a reason outside the records is due now (idle, schedule); never in the replay region. */
   timedCutDue(now: number): boolean {
     const seg = this.open;
-    if (seg === null) return false;
+    if (seg === null || this.replaying()) return false;
     const interval = this.d.rules.rotateIntervalMs;
     return (interval !== null && now - this.lastAppendAt >= interval) || (seg.endBy !== null && now >= seg.endBy);
   }
@@ -185,21 +208,27 @@ export class PartitionWriter {
   /** When `timedCutDue` becomes true without new records, or null. */
   nextTimedCut(): number | null {
     const seg = this.open;
-    if (seg === null) return null;
+    if (seg === null || this.replaying()) return null;
     const interval = this.d.rules.rotateIntervalMs;
     const idle = interval !== null ? this.lastAppendAt + interval : Infinity;
     const t = Math.min(idle, seg.endBy ?? Infinity);
     return Number.isFinite(t) ? t : null;
   }
 
-  /** Cuts the open segment for a reason the records do not show (journaled). */
-  forceCut(): void {
+  /**
+   * Cuts the open segment for a reason the records do not show (journaled). Returns false, cutting
+   * nothing, when there is no open segment or it lies in the replay region.
+   */
+  forceCut(): boolean {
+    if (this.open === null || this.replaying()) return false;
     this.cut(true);
+    return true;
   }
 
   /**
-   * Does the uploads that are due: saves the journal, completes every cut segment (oldest first),
-   * and sends full parts of open files. Safe to call again after it threw.
+   * Does the uploads that are due: saves the journal (its new cuts and `through`, one put for all
+   * the segments cut since the last save), completes every cut segment (oldest first), and sends
+   * full parts of open files. Safe to call again after it threw.
    */
   async io(): Promise<void> {
     await this.d.journal.save();
@@ -247,6 +276,27 @@ export class PartitionWriter {
       if (!f.upload.partReady(MIN_PART_BYTES)) continue;
       await f.upload.uploadPart();
       freed += before - (f.writer.heldBytes() + f.upload.heldBytes());
+    }
+    return freed;
+  }
+
+  /**
+   * Frees memory without cutting, for a partition in the replay region: the open files' buffered
+   * bytes go to local spill files, largest file first, until `enough` bytes were freed. Returns the
+   * bytes freed (0 without spill files).
+   */
+  async spill(enough: number): Promise<number> {
+    if (this.open === null || this.d.spill === undefined) return 0;
+    const held = (f: OpenFile): number => f.writer.heldBytes() + f.upload.heldBytes();
+    const files = [...this.open.files.values()].sort((a, b) => held(b) - held(a));
+    let freed = 0;
+    for (const f of files) {
+      if (freed >= enough) break;
+      const before = held(f);
+      if (before === 0) break;
+      f.writer.release();
+      await f.upload.spill();
+      freed += before - held(f);
     }
     return freed;
   }

@@ -1,10 +1,11 @@
 /**
  * The S3 sink's settings, declared once with the key names, defaults and rules of Confluent's
  * `io.confluent.connect.s3.S3SinkConnector` (S3SinkConnectorConfig, StorageSinkConnectorConfig,
- * StorageCommonConfig, PartitionerConfig), so that a Confluent config runs unchanged; plus four
- * keys of ours (`flush.size.bytes`, `memory.budget.bytes`, `cdc.flatten`, `parquet.row.group.bytes`)
- * and the typed, frozen settings. Confluent keys we do not implement are in `UNIMPLEMENTED_KEYS`
- * (`s3-config-compat.ts`), each accepted at its default, refused otherwise, or ignored, with the reason.
+ * StorageCommonConfig, PartitionerConfig), so that a Confluent config runs unchanged; plus five
+ * keys of ours (`flush.size.bytes`, `memory.budget.bytes`, `s3.spill.dir`, `cdc.flatten`,
+ * `parquet.row.group.bytes`) and the typed, frozen settings. Confluent keys we do not implement
+ * are in `UNIMPLEMENTED_KEYS` (`s3-config-compat.ts`), each accepted at its default, refused
+ * otherwise, or ignored, with the reason.
  */
 import {
   atLeast,
@@ -87,6 +88,8 @@ export interface S3SinkSettings {
   /** `timezone` when set (scheduled rotation aligns to its midnight), else null. */
   readonly timezone: string | null;
   readonly memoryBudgetBytes: number;
+  /** `s3.spill.dir`: where a task's spill directory is made, or null for the OS temp dir. */
+  readonly spillDir: string | null;
   readonly partSize: number;
   readonly partRetries: number;
   /** `s3.retry.backoff.ms`: first back-off between S3 request retries. */
@@ -256,6 +259,7 @@ function declare(): ConfigDef {
     str(KEYS_HEADERS, 'headers.format.class', AVRO_FORMAT, 'LOW', "Format of header files. Confluent's default, AvroFormat, is not supported: set JsonFormat or ParquetFormat with store.kafka.headers=true.", undefined, 'CLASS'),
     key(OURS, { name: 'flush.size.bytes', type: 'LONG', default: -1, importance: 'HIGH', documentation: 'Tributary only: commit a file once it holds this many bytes (as written, compressed); -1 is off.', validator: offOrPositive }),
     key(OURS, { name: 'memory.budget.bytes', type: 'LONG', default: 268435456, importance: 'HIGH', documentation: "Tributary only: bytes all of a task's open files may hold in memory together; when reached the largest files are committed early instead of running out of memory. At least s3.part.size.", validator: atLeast(5 * MIB) }),
+    str(OURS, 's3.spill.dir', '', 'LOW', "Tributary only: directory under which each task makes a directory of its own for spill files (empty: the OS temp dir). When a replay after a crash re-forms files an earlier run may have completed, they cannot be committed early, so the memory budget moves their buffered bytes to local disk instead; removed when the task stops."),
     key(OURS, { name: 'cdc.flatten', type: 'BOOLEAN', default: false, importance: 'MEDIUM', documentation: 'Tributary only: write Debezium change events as flat rows (the row image plus __op, __lsn, __source_ts_ms, __table, __deleted, __topic, __partition, __offset); tombstones are dropped. JsonFormat or ParquetFormat.' }),
     key(OURS, { name: 'parquet.row.group.bytes', type: 'LONG', default: 33554432, importance: 'LOW', documentation: 'Tributary only: target size of a Parquet row group before compression.', validator: atLeast(1) }),
   ];
@@ -413,6 +417,7 @@ export function parseS3SinkSettings(props: Readonly<Record<string, string>>): S3
     rotateScheduleIntervalMs: positive('rotate.schedule.interval.ms'),
     timezone: str('timezone') || null,
     memoryBudgetBytes: cfg.getLong('memory.budget.bytes'),
+    spillDir: str('s3.spill.dir') || null,
     partSize: cfg.getInt('s3.part.size'),
     partRetries: cfg.getInt('s3.part.retries'),
     retryBackoffMs: cfg.getLong('s3.retry.backoff.ms'),

@@ -8,17 +8,22 @@
  * - `put`: appends each record synchronously, checks the memory budget every `BUDGET_CHECK_EVERY`
  *   records, then does the uploads that became due. A failed upload throws `RetriableError`; the
  *   runtime redelivers the same batch, whose records the writers have already taken and skip.
+ *   Over the budget, `relieve` sends parts, then cuts the partitions holding the most, then spills
+ *   the open files of partitions in their replay region (which must not be cut) to local disk.
  * - `preCommit`: makes the timed cuts that are due (idle partitions, the schedule), completes them,
  *   and returns per partition the first offset not yet in a complete object. A timer asks the
  *   runtime for a commit when the next timed cut falls due, or after `retry.backoff.ms` when a
  *   cut's upload failed.
- * - `close`/`stop`: abandons files not complete (they are rewritten from the committed offset).
+ * - `close`/`stop`: abandons files not complete (they are rewritten from the committed offset) and
+ *   deletes their spill files; `stop` removes the task's spill directory.
  */
+import { tmpdir } from 'node:os';
 import { ConnectError, isRetriable, type SinkRecord, type SinkTask, type SinkTaskContext, type TopicPartitionOffset, type TopicPartitionRef } from '../../src/sdk/index.js';
 import { CutJournal } from './cut-journal.js';
 import { S3_CONNECTOR_VERSION } from './version.js';
 import { PartitionWriter, settleAll } from './partition-writer.js';
 import type { SinkPlan } from './sink-plan.js';
+import { LocalSpillFiles, type SpillFiles } from './spill-files.js';
 
 /** How many records `put` appends between two looks at the memory budget. */
 const BUDGET_CHECK_EVERY = 512;
@@ -30,6 +35,8 @@ const tpKey = (topic: string, partition: number): string => `${topic}\u0000${par
 export interface S3SinkTaskOptions {
   /** Builds the task's plan (settings, store, formats) from its config. */
   plan(props: Readonly<Record<string, string>>, context: SinkTaskContext): SinkPlan | Promise<SinkPlan>;
+  /** The task's spill files in `dir` (`s3.spill.dir`); default `LocalSpillFiles` (tests wrap it). */
+  spillFiles?(dir: string): SpillFiles & { close(): Promise<void> };
 }
 
 export class S3SinkTask implements SinkTask {
@@ -41,6 +48,7 @@ export class S3SinkTask implements SinkTask {
   private wake: NodeJS.Timeout | undefined;
   /** Partitions opened whose journal is not loaded yet. */
   private readonly unopened = new Set<string>();
+  private spill: (SpillFiles & { close(): Promise<void> }) | undefined;
 
   constructor(private readonly options: S3SinkTaskOptions) {}
 
@@ -51,6 +59,8 @@ export class S3SinkTask implements SinkTask {
   async start(props: Readonly<Record<string, string>>, context: SinkTaskContext): Promise<void> {
     this.context = context;
     this.plan = await this.options.plan(props, context);
+    const dir = this.plan.spillDir ?? tmpdir();
+    this.spill = this.options.spillFiles?.(dir) ?? new LocalSpillFiles(dir);
     for (const warning of this.plan.warnings) context.logger.warn(warning);
   }
 
@@ -64,7 +74,7 @@ export class S3SinkTask implements SinkTask {
       const k = tpKey(tp.topic, tp.partition);
       if (this.writers.has(k)) continue;
       const journal = new CutJournal(this.plan.store, this.plan.journalKey(tp.topic, tp.partition));
-      const writer = new PartitionWriter({ ...this.plan.partitionDeps, store: this.plan.store, journal });
+      const writer = new PartitionWriter({ ...this.plan.partitionDeps, store: this.plan.store, journal, spill: this.spill });
       this.writers.set(k, { tp, writer, journal });
       this.unopened.add(k);
     }
@@ -134,7 +144,8 @@ export class S3SinkTask implements SinkTask {
 
   /**
    * Brings memory under the budget: first by sending parts of the largest open files (no cut), then
-   * by cutting the partitions holding the most (journaled cuts), largest first.
+   * by cutting the partitions holding the most (journaled cuts), largest first, then — partitions
+   * in their replay region cannot be cut — by spilling their largest open files to local disk.
    */
   private async relieve(): Promise<void> {
     const budget = this.plan.memoryBudget;
@@ -146,10 +157,15 @@ export class S3SinkTask implements SinkTask {
     }
     for (const w of byHeld()) {
       if (held <= budget) return;
+      if (w.replaying()) continue;
       const before = w.heldBytes();
       w.forceCut();
       await w.io();
       held -= before - w.heldBytes();
+    }
+    for (const w of byHeld()) {
+      if (held <= budget) return;
+      if (w.replaying()) held -= await w.spill(held - budget);
     }
   }
 
@@ -213,8 +229,12 @@ export class S3SinkTask implements SinkTask {
 
   async stop(): Promise<void> {
     clearTimeout(this.wake);
-    await this.close([...this.writers.values()].map((x) => x.tp));
-    this.plan?.close();
+    try {
+      await this.close([...this.writers.values()].map((x) => x.tp));
+    } finally {
+      this.plan?.close();
+      await this.spill?.close().catch((err: unknown) => this.context.logger.warn(`removing the spill directory: ${(err as Error).message}`));
+    }
   }
 }
 

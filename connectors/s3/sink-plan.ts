@@ -24,6 +24,8 @@ export interface SinkPlan {
   readonly retryBackoffMs: number;
   /** `memory.budget.bytes`: bytes all open files of the task may hold. */
   readonly memoryBudget: number;
+  /** `s3.spill.dir`: where the task makes its spill directory; null for the OS temp dir. */
+  readonly spillDir: string | null;
   /** The prefix under which the task's objects and uploads live (`<topics.dir>/`). */
   readonly uploadPrefix: string;
   /** Logged once at start (settings that weaken a guarantee). */
@@ -90,6 +92,7 @@ export function buildPlan(props: Readonly<Record<string, string>>, deps: PlanDep
   return {
     store,
     memoryBudget: s.memoryBudgetBytes,
+    spillDir: s.spillDir,
     retryBackoffMs: s.redeliveryBackoffMs,
     uploadPrefix: prefix,
     warnings,

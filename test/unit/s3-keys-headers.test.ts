@@ -44,7 +44,7 @@ function sink(props: Record<string, string>, store = new MemoryObjectStore()) {
   const plan = buildPlan({ ...BASE, ...props }, { newJsonConverter: () => new JsonConverter(), store: () => store, parquet: (s) => ParquetRecordWriters.factory(s) });
   const journal = new CutJournal(store, plan.journalKey('t', 0));
   const w = new PartitionWriter({ ...plan.partitionDeps, store, journal });
-  return { store, w, plan };
+  return { store, w, plan, journal };
 }
 
 const file = (folder: string, start: number, ext: string): string => `topics/t/${folder}/t+0+${String(start).padStart(10, '0')}${ext}`;
@@ -61,7 +61,7 @@ describe('key and header files (JSON)', () => {
     for (let i = 0; i < 7; i++) w.accept(rec(i, { value: { n: i, f: i % 2 } }));
     await w.io();
     // flush.size=3: segments [0..2] and [3..5] are cut; 6 stays open.
-    expect(store.keys()).toEqual([
+    expect(store.keys('topics/t/')).toEqual([
       file('f=0', 0, '.headers.json'), file('f=0', 0, '.json'), file('f=0', 0, '.keys.json'),
       file('f=0', 4, '.headers.json'), file('f=0', 4, '.json'), file('f=0', 4, '.keys.json'),
       file('f=1', 1, '.headers.json'), file('f=1', 1, '.json'), file('f=1', 1, '.keys.json'),
@@ -128,22 +128,23 @@ describe('key and header files (JSON)', () => {
     expect(() => w.accept(rec(2, { key: 5 }))).toThrow(/the key at t-0 offset 2 is not bytes.*key\.converter=org\.apache\.kafka\.connect\.converters\.ByteArrayConverter/);
     w.accept(rec(3, { key: Buffer.from([9]) }));
     await w.io();
-    expect(store.keys()).toEqual([file('partition=0', 0, '.json.gz'), file('partition=0', 0, '.keys.bin.gz')]);
+    expect(store.keys('topics/t/')).toEqual([file('partition=0', 0, '.json.gz'), file('partition=0', 0, '.keys.bin.gz')]);
     expect([...gunzipSync(store.objects.get(file('partition=0', 0, '.keys.bin.gz'))!)]).toEqual([1, 2, 0x7c, 0xc3, 0xa9, 0x7c, 9, 0x7c]);
   });
 });
 
 describe('the commit rule and memory with key and header files', () => {
   it('moves the offset past a segment only when its key and header files are complete too; a retry sends them, nothing twice', async () => {
-    const { store, w } = sink({ ...KEYS_JSON, ...HEADERS_JSON });
+    const { store, w, journal } = sink({ ...KEYS_JSON, ...HEADERS_JSON });
     for (let i = 0; i < 3; i++) w.accept(rec(i));
+    await journal.save(); // the segment's high-water mark (`through`), saved before any of its files
     store.failNext('put', 2); // two of the segment's three puts fail
     await expect(w.io()).rejects.toThrow(/injected put failure/);
-    expect(store.keys()).toHaveLength(1);
+    expect(store.keys('topics/t/')).toHaveLength(1);
     expect(w.commitOffset()).toBe(0);
     for (let i = 0; i < 3; i++) w.accept(rec(i)); // the batch redelivered: skipped
     await w.io();
-    expect(store.keys()).toEqual([file('partition=0', 0, '.headers.json'), file('partition=0', 0, '.json'), file('partition=0', 0, '.keys.json')]);
+    expect(store.keys('topics/t/')).toEqual([file('partition=0', 0, '.headers.json'), file('partition=0', 0, '.json'), file('partition=0', 0, '.keys.json')]);
     expect(jsonLines(store, file('partition=0', 0, '.keys.json'))).toEqual(['k0', 'k1', 'k2']);
     expect(w.commitOffset()).toBe(3);
   });
@@ -180,7 +181,7 @@ describe('the commit rule and memory with key and header files', () => {
     for (let i = 0; i < 3; i++) w.accept(rec(i, { key: 'x'.repeat(60), value: i }));
     await w.io();
     // Each value line is 2 bytes; the key lines (63 bytes) reach 100 bytes at the second record.
-    expect(store.keys()).toEqual([file('partition=0', 0, '.json'), file('partition=0', 0, '.keys.json')]);
+    expect(store.keys('topics/t/')).toEqual([file('partition=0', 0, '.json'), file('partition=0', 0, '.keys.json')]);
     expect(jsonLines(store, file('partition=0', 0, '.json'))).toEqual([0, 1]);
   });
 });
@@ -196,7 +197,7 @@ describe('behavior.on.null.values=write', () => {
     w.accept(rec(3, { value: null }));
     w.accept(rec(4, { value: null }));
     await w.io();
-    expect(store.keys()).toEqual([
+    expect(store.keys('topics/t/')).toEqual([
       file('deleted', 1, '.headers.json'), file('deleted', 1, '.keys.json'),
       file('partition=0', 0, '.headers.json'), file('partition=0', 0, '.json'), file('partition=0', 0, '.keys.json'),
     ]);
@@ -209,7 +210,7 @@ describe('behavior.on.null.values=write', () => {
     const { store, w } = sink({ ...WRITE, 'tombstone.encoded.partition': 'partition=0' });
     for (const [o, v] of [[0, 'a'], [1, null], [2, 'b'], [3, null]] as const) w.accept(rec(o, { value: v }));
     await w.io();
-    expect(store.keys()).toEqual([file('partition=0', 0, '.json'), file('partition=0', 0, '.keys.json'), file('partition=0', 1, '.keys.json')]);
+    expect(store.keys('topics/t/')).toEqual([file('partition=0', 0, '.json'), file('partition=0', 0, '.keys.json'), file('partition=0', 1, '.keys.json')]);
     expect(jsonLines(store, file('partition=0', 0, '.keys.json'))).toEqual(['k0', 'k2']);
     expect(jsonLines(store, file('partition=0', 1, '.keys.json'))).toEqual(['k1', 'k3']);
   });
@@ -220,7 +221,7 @@ describe('behavior.on.null.values=write', () => {
     const flat = sink({ ...WRITE, 'cdc.flatten': 'true' });
     flat.w.accept(rec(0, { value: null }));
     await flat.w.io();
-    expect(flat.store.keys()).toEqual([]);
+    expect(flat.store.keys('topics/t/')).toEqual([]);
     expect(flat.w.commitOffset()).toBe(1);
   });
 });
@@ -235,7 +236,7 @@ describe('Parquet key and header files', () => {
     w.accept(rec(2, { keySchema, key: Struct.fromValues(keySchema, [7]) }));
     w.accept(rec(3, { keySchema, key: Struct.fromValues(keySchema, [8]) }));
     await w.io();
-    expect(store.keys()).toEqual([
+    expect(store.keys('topics/t/')).toEqual([
       file('partition=0', 0, '.headers.parquet'), file('partition=0', 0, '.json'), file('partition=0', 0, '.keys.parquet'),
       file('partition=0', 2, '.headers.parquet'), file('partition=0', 2, '.json'), file('partition=0', 2, '.keys.parquet'),
     ]);

@@ -2,8 +2,11 @@
  * An HTTP proxy in front of a test S3 server (127.0.0.1, port 0, path-style requests only) that
  * forwards bodies byte for byte and injects faults the test adds and removes at runtime: S3 error
  * responses (503 SlowDown, 404 NoSuchBucket, 403 AccessDenied…), a connection reset after K bytes of
- * a request body, and delayed responses. It counts requests by S3 operation so tests can assert what
- * the client did, and tracks the multipart uploads it sees created and not yet completed/aborted.
+ * a request body, delayed responses, and requests held at a precise point (`hold`: before the
+ * upstream sees them, or after it carried them out) until released or their client goes away, so a
+ * crash test can kill the client there. It logs and counts requests by S3 operation so tests can
+ * assert what the client did, and tracks the multipart uploads it sees created and not yet
+ * completed/aborted.
  *
  * **Multipart emulation.** s3rver 3.7.1 lacks ListMultipartUploads (NotImplemented) and
  * AbortMultipartUpload (405). With `emulateMultipartListing` (default on when the upstream is
@@ -44,12 +47,17 @@ export type { RequestMatch, S3Request, S3RequestKind } from './s3-request.js';
  * with `forward`, after the upstream carried the request out (the client then cannot know it
  * succeeded). `reset` destroys the client connection once `afterBytes` bytes of the request body
  * arrived (or at its end if shorter); nothing is forwarded. `delay` holds the upstream's response
- * for `ms` before sending it on.
+ * for `ms` before sending it on. `hold` stops a request at a precise point until the rule is
+ * released or the client goes away (a killed process): without `forward` it is neither forwarded
+ * nor answered (its body is read and kept) and is forwarded on release; with `forward` the upstream
+ * carries it out and its response is held, then sent on release. A held request whose client went
+ * away is dropped (`status: 'gone'`).
  */
 export type Fault =
   | { type: 'error'; status: number; code: string; message?: string; forward?: boolean }
   | { type: 'reset'; afterBytes: number }
-  | { type: 'delay'; ms: number };
+  | { type: 'delay'; ms: number }
+  | { type: 'hold'; forward?: boolean };
 
 /** A fault applied to the next `remaining` matching requests. */
 export interface FaultRule {
@@ -61,12 +69,29 @@ export interface FaultRule {
   remove(): void;
 }
 
-/** One request through the proxy; `status` is 0 until answered, `reset` when the socket was cut. */
+/** A `hold` rule: the requests it holds wait for `release()` (or for their client to go away). */
+export interface HoldRule extends FaultRule {
+  /** Requests held right now. */
+  readonly held: number;
+  /** Lets every held request go on, and stops holding new ones. */
+  release(): void;
+}
+
+/**
+ * One request through the proxy; `status` is 0 until answered, `reset` when the socket was cut,
+ * `gone` when its client went away while the proxy held it.
+ */
 export interface ProxiedRequest {
   readonly kind: S3RequestKind;
   readonly method: string;
   readonly url: string;
-  status: number | 'reset';
+  /** The decoded object key, if any. */
+  readonly key?: string;
+  status: number | 'reset' | 'gone';
+  /** For a request forwarded to the upstream: the status it answered (unset until then), whatever reached the client. */
+  upstream?: number;
+  /** True while a `hold` rule holds it. */
+  held?: boolean;
   fault?: Fault['type'];
   emulated?: boolean;
 }
@@ -85,6 +110,12 @@ export interface FaultProxy {
   resetAfter(match: RequestMatch, afterBytes: number, times?: number): FaultRule;
   /** Delays responses to matching requests by `ms` (default: all of them until removed). */
   delay(match: RequestMatch, ms: number, times?: number): FaultRule;
+  /**
+   * Holds the next `times` (default 1) matching requests until released: before forwarding, or with
+   * `forward` after the upstream carried them out (the client then cannot know they succeeded).
+   */
+  hold(match: RequestMatch, opts?: { forward?: boolean }, times?: number): HoldRule;
+  /** Removes every rule, releasing the requests held. */
   clearFaults(): void;
   /** Requests of `kind` received since the start or the last `resetCounts()`, faulted ones included. */
   count(kind: S3RequestKind): number;
@@ -98,9 +129,39 @@ export interface FaultProxy {
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'expect', 'proxy-connection', 'upgrade']);
 
-class Rule implements FaultRule {
+class Rule implements HoldRule {
   hits = 0;
+  held = 0;
+  private released = false;
+  private readonly waiting = new Set<() => void>();
   constructor(readonly match: RequestMatch, readonly fault: Fault, public remaining: number, readonly remove: () => void) {}
+
+  release(): void {
+    this.released = true;
+    this.remaining = 0;
+    for (const go of this.waiting) go();
+    this.waiting.clear();
+  }
+
+  /** Resolves true on release, false if `res`'s client goes away first. */
+  wait(entry: ProxiedRequest, res: ServerResponse): Promise<boolean> {
+    if (this.released) return Promise.resolve(true);
+    this.held++;
+    entry.held = true;
+    return new Promise<boolean>((resolve) => {
+      const done = (go: boolean): void => {
+        this.waiting.delete(release);
+        res.off('close', gone);
+        this.held--;
+        entry.held = false;
+        resolve(go);
+      };
+      const release = (): void => done(true);
+      const gone = (): void => done(false);
+      this.waiting.add(release);
+      res.once('close', gone);
+    });
+  }
 }
 
 /** Starts a proxy in front of `upstream` (a TestS3, or any endpoint URL). */
@@ -116,7 +177,7 @@ export async function startFaultProxy(
   let rules: Rule[] = [];
   let log: ProxiedRequest[] = [];
 
-  const addFault = (match: RequestMatch, fault: Fault, times = Infinity): FaultRule => {
+  const addFault = (match: RequestMatch, fault: Fault, times = Infinity): HoldRule => {
     const rule: Rule = new Rule(match, fault, times, () => void (rules = rules.filter((r) => r !== rule)));
     rules.push(rule);
     return rule;
@@ -124,7 +185,7 @@ export async function startFaultProxy(
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const r = describeRequest(req.method ?? 'GET', req.url ?? '/', req.headers);
-    const entry: ProxiedRequest = { kind: r.kind, method: r.method, url: req.url ?? '/', status: 0 };
+    const entry: ProxiedRequest = { kind: r.kind, method: r.method, url: req.url ?? '/', key: r.key, status: 0 };
     log.push(entry);
     const rule = rules.find((x) => x.remaining > 0 && matches(x.match, r));
     if (rule) {
@@ -149,6 +210,18 @@ export async function startFaultProxy(
       await drain(req);
       return sendError(res, r, fault.status, fault.code, fault.message);
     }
+    const hold = fault?.type === 'hold' ? { rule: rule!, forward: fault.forward === true } : null;
+    let body: Buffer | null = null;
+    if (hold && !hold.forward) {
+      // Read while held: a socket left unread would never show that its client went away.
+      const reading = drain(req).catch(() => null);
+      const go = await hold.rule.wait(entry, res);
+      body = await reading;
+      if (!go || body === null) {
+        entry.status = 'gone';
+        return void req.socket.destroy();
+      }
+    }
     if (emulate && (await answerLocally(req, res, r, delayMs))) {
       entry.emulated = true;
       return;
@@ -162,18 +235,24 @@ export async function startFaultProxy(
     res.on('close', () => void (res.writableFinished || up.destroy()));
     up.on('response', async (ur) => {
       const status = ur.statusCode ?? 502;
-      let body: Buffer | undefined;
+      let answer: Buffer | undefined;
       const watched = r.kind === 'CreateMultipartUpload' || r.kind === 'CompleteMultipartUpload' || r.kind === 'AbortMultipartUpload';
-      if (watched || fault?.type === 'error') body = await drain(ur);
-      if (body && status < 300) track(r, body.toString('utf8'));
+      if (watched || fault?.type === 'error' || hold) answer = await drain(ur);
+      if (answer && status < 300) track(r, answer.toString('utf8'));
+      entry.upstream = status;
       if (delayMs) await sleep(delayMs);
+      if (hold && !(await hold.rule.wait(entry, res))) {
+        entry.status = 'gone';
+        return;
+      }
       if (fault?.type === 'error') return sendError(res, r, fault.status, fault.code, fault.message);
       const raw = ur.rawHeaders.filter((_, i, a) => !HOP_BY_HOP.has(a[i - (i % 2)]!.toLowerCase()));
       res.writeHead(status, raw);
-      if (body) res.end(body);
+      if (answer) res.end(answer);
       else ur.pipe(res);
     });
-    req.pipe(up);
+    if (body !== null) up.end(body);
+    else req.pipe(up);
   };
 
   const track = (r: S3Request, xml: string): void => {
@@ -223,7 +302,12 @@ export async function startFaultProxy(
     fail: (match, error, times) => addFault(match, { type: 'error', ...error }, times),
     resetAfter: (match, afterBytes, times = 1) => addFault(match, { type: 'reset', afterBytes }, times),
     delay: (match, ms, times) => addFault(match, { type: 'delay', ms }, times),
-    clearFaults: () => void (rules = []),
+    hold: (match, opts = {}, times = 1) => addFault(match, { type: 'hold', forward: opts.forward }, times) as HoldRule,
+    clearFaults: () => {
+      const was = rules;
+      rules = [];
+      for (const r of was) r.release();
+    },
     count: (kind) => log.filter((e) => e.kind === kind).length,
     counts: () => {
       const out: Partial<Record<S3RequestKind, number>> = {};
