@@ -2,10 +2,11 @@
  * Local files the S3 sink's open files give their buffered bytes to when memory is short and they
  * cannot be cut (a partition replaying an earlier run's segments, see `partition-writer.ts`). One
  * directory per task (`s3.spill.dir`, default the OS temp dir), created at the first spill and
- * removed when the task stops; one file per upload, opened, written and closed per call, so
+ * removed when the task stops (directories of processes that are gone, left by a kill -9, are
+ * removed when a task creates its own); one file per upload, opened, written and closed per call, so
  * thousands of spilled uploads hold no file descriptors.
  */
-import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConnectError } from '../../src/sdk/index.js';
 
@@ -84,7 +85,8 @@ export class LocalSpillFiles implements SpillFiles {
   private async path(file: string): Promise<string> {
     this.dir ??= this.io(this.parent, async () => {
       await mkdir(this.parent, { recursive: true });
-      return mkdtemp(join(this.parent, 'tributary-s3-spill-'));
+      await removeOrphans(this.parent);
+      return mkdtemp(join(this.parent, `${PREFIX}${process.pid}-`));
     });
     try {
       return join(await this.dir, file);
@@ -102,6 +104,28 @@ export class LocalSpillFiles implements SpillFiles {
       if (err instanceof ConnectError) throw err;
       throw new ConnectError(`spilling open files to local disk (s3.spill.dir) failed at ${path}: ${(err as Error).message}`, { cause: err });
     }
+  }
+}
+
+const PREFIX = 'tributary-s3-spill-';
+
+/**
+ * Removes the spill directories of processes that are gone (a task killed with kill -9 never
+ * removed its own): their files belonged to uploads the replay writes again.
+ */
+async function removeOrphans(parent: string): Promise<void> {
+  for (const name of await readdir(parent)) {
+    const pid = name.startsWith(PREFIX) ? Number.parseInt(name.slice(PREFIX.length), 10) : NaN;
+    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && !alive(pid)) await rm(join(parent, name), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 
