@@ -129,6 +129,23 @@ describe('flattenChange', () => {
     expect(v.schema.name).toBe('my.db.t.Change');
   });
 
+  it('reads a source block whose schema is not the envelope field\'s by name, with its defaults', () => {
+    const other = SchemaBuilder.struct().name('other.Source').field('lsn', Schemas.OPTIONAL_INT64).field('table', SchemaBuilder.string().optional().defaultValue('dflt').build()).field('ts_ms', Schemas.INT64).build();
+    const v = flat(envelope('c', null, row(1, 'x'), ENVELOPE, Struct.fromValues(other, [5, null, 6])));
+    expect([v.get('__lsn'), v.get('__source_ts_ms'), v.get('__table')]).toEqual([5, 6, 'dflt']);
+    const noLsn = SchemaBuilder.struct().field('ts_ms', Schemas.INT64).field('table', Schemas.STRING).build();
+    expect(() => flat(envelope('c', null, row(1, 'x'), ENVELOPE, Struct.fromValues(noLsn, [6, 't'])))).toThrow(/lsn is not a field/);
+  });
+
+  it('copies every record field, replacing only the value and its schema', () => {
+    const r = record(envelope('u', null, row(3, 'z')), 5);
+    const out = flattenRecord({ ...r, key: 'k', keySchema: Schemas.STRING, timestamp: 77, headers: [{ key: 'h', schema: null, value: 1 }], originalTopic: 'orig', originalKafkaPartition: 9, originalKafkaOffset: 99 })!;
+    const { value, valueSchema, ...rest } = out;
+    expect(rest).toEqual({ topic: r.topic, kafkaPartition: 2, kafkaOffset: 5, keySchema: Schemas.STRING, key: 'k', timestamp: 77, timestampType: 'CreateTime', headers: [{ key: 'h', schema: null, value: 1 }], originalTopic: 'orig', originalKafkaPartition: 9, originalKafkaOffset: 99 });
+    expect(valueSchema).toBe(flattenedSchema(ENVELOPE));
+    expect((value as Struct).get('__op')).toBe('u');
+  });
+
   it('drops tombstones', () => {
     expect(flattenChange(record(null))).toBeNull();
     expect(flattenRecord(record(null))).toBeNull();

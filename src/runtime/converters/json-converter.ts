@@ -24,10 +24,11 @@ import {
   oneOf,
 } from '../../sdk/index.js';
 import { type ConverterRole, converterRole, converterTypeKey, CONVERTER_TYPE_CONFIG } from './converter-config.js';
-import { type DecimalFormat, type JsonDataOptions, toConnect, toJson } from './json-data.js';
+import { type DecimalFormat, type JsonDataOptions, schemalessToConnect, toConnect, toJson } from './json-data.js';
+import { payloadReader, type PayloadReader } from './json-reader.js';
 import { asConnectSchema, asJsonSchema } from './json-schema.js';
 import { fastJson } from './json-writer.js';
-import { type JsonValue, JsonObject, JsonSyntaxError, parseJson } from './lossless-json.js';
+import { type JsonValue, JsonCursor, JsonObject, JsonSyntaxError, parseJson } from './lossless-json.js';
 import { LruCache } from './lru-cache.js';
 import { Where } from './where.js';
 
@@ -67,9 +68,30 @@ const CONFIG_DEF = new ConfigDef()
   });
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
+/** For the text after a known envelope head: a BOM there is content, as it is in the middle of a whole decode. */
+const UTF8_TAIL = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** Envelope heads remembered for the fast path (see `readAfterHead`): a few schemas per topic. */
+const HEADS = 8;
+/**
+ * Fast-path misses in a row after which a head is no longer tried (a producer whose payloads the
+ * readers always leave to the general path, e.g. `1.0` in integer fields, would pay twice).
+ */
+const MAX_MISSES = 16;
 const RAW_SCHEMA = { rawMembers: new Set(['schema']) };
 const NULL_SCHEMA_AND_VALUE: SchemaAndValue = Object.freeze({ schema: null, value: null });
 const NULL_SCHEMA_HEAD = Buffer.from('{"schema":null,"payload":', 'utf8');
+
+/**
+ * The bytes of an envelope up to where its payload value starts (`{"schema":S,"payload":`, as
+ * written), the schema they give and its compiled payload reader.
+ */
+interface Head {
+  readonly bytes: Buffer;
+  readonly schema: Schema | null;
+  readonly reader: PayloadReader | null;
+  /** Fast-path misses since the last hit. */
+  misses: number;
+}
 
 export class JsonConverter implements Converter, HeaderConverter {
   private options: JsonDataOptions = { decimalFormat: 'BASE64', replaceNullWithDefault: true };
@@ -77,6 +99,9 @@ export class JsonConverter implements Converter, HeaderConverter {
   private role: ConverterRole = 'value';
   private fromConnectSchemas = new LruCache<Schema, Buffer>(1000);
   private toConnectSchemas = new LruCache<string, Schema>(1000);
+  /** Most recently used first; empty when schemas are disabled or not cached. */
+  private heads: Head[] = [];
+  private readonly reads = { afterHead: 0, whole: 0 };
 
   /** Usable with the defaults before `configure` is called. */
   constructor() {
@@ -99,6 +124,7 @@ export class JsonConverter implements Converter, HeaderConverter {
     const size = c.getInt(SCHEMAS_CACHE_SIZE_CONFIG);
     this.fromConnectSchemas = new LruCache(size);
     this.toConnectSchemas = new LruCache(size);
+    this.heads = [];
   }
 
   fromConnectData(topic: string, schema: Schema | null, value: unknown): Buffer | null {
@@ -120,6 +146,14 @@ export class JsonConverter implements Converter, HeaderConverter {
   /** Entries in the two schema caches (Connect → JSON, JSON → Connect); for tests and metrics. */
   schemaCacheSizes(): { fromConnect: number; toConnect: number } {
     return { fromConnect: this.fromConnectSchemas.size, toConnect: this.toConnectSchemas.size };
+  }
+
+  /**
+   * Envelopes read since construction: `afterHead` by the fast path (a known schema head, only the
+   * payload parsed), `whole` parsed entirely; for tests and metrics.
+   */
+  readCounts(): { afterHead: number; whole: number } {
+    return { ...this.reads };
   }
 
   private write(topic: string, schema: Schema | null, value: unknown, root: string): Buffer | null {
@@ -146,6 +180,52 @@ export class JsonConverter implements Converter, HeaderConverter {
 
   private read(topic: string, bytes: Buffer | null, root: string): SchemaAndValue {
     if (bytes === null || bytes === undefined) return NULL_SCHEMA_AND_VALUE;
+    const heads = this.heads;
+    for (let i = 0; i < heads.length; i++) {
+      const head = heads[i]!;
+      const h = head.bytes;
+      if (bytes.length <= h.length || bytes.compare(h, 0, h.length, 0, h.length) !== 0) continue;
+      if (head.misses >= MAX_MISSES) break;
+      const read = this.readAfterHead(head, bytes);
+      if (read === undefined) {
+        head.misses++;
+        break;
+      }
+      head.misses = 0;
+      if (i > 0) heads.unshift(heads.splice(i, 1)[0]!);
+      this.reads.afterHead++;
+      return read;
+    }
+    return this.readWhole(topic, bytes, root);
+  }
+
+  /**
+   * The fast path, for an envelope whose bytes start with a head seen before: only the payload is
+   * read, with the schema's compiled reader. The general path produced that head from a document
+   * whose last member was the payload, and it parses left to right, so on any document with the
+   * same head and a tail of one JSON value, optional whitespace, `}` and optional whitespace, it
+   * reaches the same schema and reads the payload at the same depth: the result is the same.
+   * Undefined (the general path then decides, errors included) for any other tail.
+   */
+  private readAfterHead(head: Head, bytes: Buffer): SchemaAndValue | undefined {
+    try {
+      // The head is valid UTF-8 ending on a character boundary: the whole is valid iff the tail is.
+      const c = new JsonCursor(UTF8_TAIL.decode(bytes.subarray(head.bytes.length)), false, undefined);
+      c.skipWs();
+      const value = head.reader === null ? schemalessToConnect(c.value(1)) : head.reader(c, 1);
+      c.skipWs();
+      if (c.s.charCodeAt(c.pos) !== 0x7d) return undefined;
+      c.pos++;
+      c.skipWs();
+      if (c.pos !== c.s.length) return undefined;
+      return { schema: head.schema, value };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private readWhole(topic: string, bytes: Buffer, root: string): SchemaAndValue {
+    this.reads.whole++;
     let text: string;
     try {
       text = UTF8.decode(bytes);
@@ -170,7 +250,28 @@ export class JsonConverter implements Converter, HeaderConverter {
       throw new DataError(ENVELOPE_REQUIRED_MESSAGE);
     }
     const schema = this.connectSchemaOf(json.raw!.get('schema')!, topic);
-    return { schema, value: toConnect(schema, json.get('payload'), this.options, Where.root(topic, root)) };
+    const value = toConnect(schema, json.get('payload'), this.options, Where.root(topic, root));
+    if (json.last!.name === 'payload') this.rememberHead(bytes, text, json.last!.at, schema);
+    return { schema, value };
+  }
+
+  /** Remembers the bytes before the payload value at `at` (a UTF-16 index into `text`, the decoded `bytes`). */
+  private rememberHead(bytes: Buffer, text: string, at: number, schema: Schema | null): void {
+    // Without a schema cache every record parses its schema (schemas.cache.size=0); a BOM (which
+    // the decoder dropped) would shift the offsets.
+    if (this.toConnectSchemas.capacity <= 0 || (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)) return;
+    // UTF-16 and UTF-8 lengths agree only for ASCII.
+    const end = text.length === bytes.length ? at : Buffer.byteLength(text.slice(0, at), 'utf8');
+    const heads = this.heads;
+    const same = heads.findIndex((h) => h.bytes.length === end && bytes.compare(h.bytes, 0, end, 0, end) === 0);
+    if (same >= 0) {
+      // Known (read here after a miss): kept with its count of misses.
+      if (same > 0) heads.unshift(heads.splice(same, 1)[0]!);
+      return;
+    }
+    // A copy: `bytes` may be a view of a whole fetch.
+    heads.unshift({ bytes: Buffer.from(bytes.subarray(0, end)), schema, reader: schema === null ? null : payloadReader(schema, this.options), misses: 0 });
+    if (heads.length > HEADS) heads.pop();
   }
 
   /** The schema's text is the cache key: a producer writes the same text for every record. */

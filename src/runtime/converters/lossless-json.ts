@@ -26,6 +26,11 @@ export class JsonObject {
   readonly members = new Map<string, JsonValue>();
   /** The source text of members parsed raw (`ParseOptions.rawMembers`); `members` holds null for them. */
   raw: Map<string, string> | undefined;
+  /**
+   * With `ParseOptions.rawMembers`, on the root object: the name of the last member in the text and
+   * where its value starts (after the whitespace following its colon).
+   */
+  last: { readonly name: string; readonly at: number } | undefined;
 
   get(name: string): JsonValue | undefined {
     return this.members.get(name);
@@ -59,7 +64,7 @@ export class JsonSyntaxError extends Error {
 
 /** Parses one JSON document; throws JsonSyntaxError. Whitespace-only text is an error too. */
 export function parseJson(text: string, options: ParseOptions = {}): JsonValue {
-  const p = new Parser(text, options.allowControlChars === true, options.rawMembers);
+  const p = new JsonCursor(text, options.allowControlChars === true, options.rawMembers);
   p.skipWs();
   if (p.pos >= text.length) throw new JsonSyntaxError('No content to map due to end-of-input', p.pos);
   const v = p.value(0);
@@ -82,11 +87,16 @@ export function nodeType(v: JsonValue | undefined): string {
 const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 const NUMBER_RE = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
-class Parser {
+/**
+ * The parser's cursor over one text, also used directly by the converter's compiled payload readers
+ * (`json-reader.ts`), which read the common shapes without building the tree and call `value` for
+ * the rest.
+ */
+export class JsonCursor {
   pos = 0;
 
   constructor(
-    private readonly s: string,
+    readonly s: string,
     private readonly lenient: boolean,
     private readonly rawMembers: ReadonlySet<string> | undefined,
   ) {}
@@ -134,8 +144,8 @@ class Parser {
     }
   }
 
-  private literal<T>(word: string, v: T): T {
-    if (!this.s.startsWith(word, this.pos) || isIdentChar(this.s.charCodeAt(this.pos + word.length))) {
+  literal<T>(word: string, v: T): T {
+    if (!textAt(this.s, this.pos, word) || isIdentChar(this.s.charCodeAt(this.pos + word.length))) {
       throw new JsonSyntaxError(`Unrecognized token '${/^[A-Za-z0-9_]*/.exec(this.s.slice(this.pos, this.pos + 40))![0]}'`, this.pos);
     }
     this.pos += word.length;
@@ -158,6 +168,7 @@ class Parser {
       if (this.s.charCodeAt(this.pos) !== 0x3a) throw this.unexpected("(expected ':' after a field name)");
       this.pos++;
       this.skipWs();
+      if (depth === 1 && this.rawMembers !== undefined) obj.last = { name, at: this.pos };
       if (depth === 1 && this.rawMembers?.has(name)) {
         const start = this.pos;
         this.skip(depth);
@@ -238,7 +249,8 @@ class Parser {
     }
   }
 
-  private string(): string {
+  /** The JSON string at `pos` (which must be at its opening quote). */
+  string(): string {
     const s = this.s;
     const start = ++this.pos;
     // Fast path: no escapes.
@@ -252,34 +264,47 @@ class Parser {
       if (c === 0x5c || Number.isNaN(c) || (c < 0x20 && !this.lenient)) break;
       i++;
     }
-    let out = s.slice(start, i);
-    this.pos = i;
+    // With escapes: unescaped runs are appended whole.
+    let out = '';
+    let run = start;
     for (;;) {
-      const c = s.charCodeAt(this.pos);
-      if (Number.isNaN(c)) throw new JsonSyntaxError('Unexpected end-of-input in a string', this.pos);
+      const c = s.charCodeAt(i);
       if (c === 0x22) {
-        this.pos++;
-        return out;
+        this.pos = i + 1;
+        return out + s.slice(run, i);
       }
-      if (c < 0x20 && !this.lenient) throw this.unexpected('in a string (control characters must be escaped)');
       if (c !== 0x5c) {
-        out += s[this.pos++];
+        if (Number.isNaN(c)) throw new JsonSyntaxError('Unexpected end-of-input in a string', (this.pos = i));
+        if (c < 0x20 && !this.lenient) {
+          this.pos = i;
+          throw this.unexpected('in a string (control characters must be escaped)');
+        }
+        i++;
         continue;
       }
-      const e = s[this.pos + 1];
+      out += s.slice(run, i);
+      const e = s[i + 1];
       if (e === 'u') {
-        const hex = s.slice(this.pos + 2, this.pos + 6);
-        if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new JsonSyntaxError('Invalid \\u escape in a string', this.pos);
+        const hex = s.slice(i + 2, i + 6);
+        if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new JsonSyntaxError('Invalid \\u escape in a string', (this.pos = i));
         out += String.fromCharCode(parseInt(hex, 16));
-        this.pos += 6;
+        i += 6;
       } else if (e !== undefined && e in ESCAPES) {
         out += ESCAPES[e];
-        this.pos += 2;
+        i += 2;
       } else {
-        throw new JsonSyntaxError(`Unrecognized character escape '${e ?? ''}'`, this.pos);
+        throw new JsonSyntaxError(`Unrecognized character escape '${e ?? ''}'`, (this.pos = i));
       }
+      run = i;
     }
   }
+}
+
+/** `s.startsWith(word, at)`, which is several times slower in V8 for short words. */
+function textAt(s: string, at: number, word: string): boolean {
+  if (at + word.length > s.length) return false;
+  for (let k = 0; k < word.length; k++) if (s.charCodeAt(at + k) !== word.charCodeAt(k)) return false;
+  return true;
 }
 
 function isIdentChar(c: number): boolean {
