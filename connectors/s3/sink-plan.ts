@@ -3,7 +3,7 @@
  * a record is prepared (flattened), placed (folder, timestamp), named and encoded. The task holds no
  * setting of its own; tests build a plan to drive the task directly.
  */
-import { type Converter, ConfigError, DataError, type SinkRecord } from '../../src/sdk/index.js';
+import { type Converter, ConfigError, DataError, type Schema, type SinkRecord } from '../../src/sdk/index.js';
 import { flattenRecord } from './cdc-flatten.js';
 import { ByteArrayWriter } from './formats/byte-array-writer.js';
 import { JsonLinesWriter } from './formats/json-lines-writer.js';
@@ -43,6 +43,8 @@ export interface SinkPlan {
 export interface PlanDeps {
   /** JsonConverter (`schemas.enable=false`) for JSON files; injected so the connector needs only the SDK. */
   newJsonConverter(): Converter;
+  /** Kafka's `Values.convertToString` (header values in header files); injected like the converter. */
+  valuesText(schema: Schema | null, value: unknown): string;
   /** The store for these settings (tests can put a fault proxy or a twin here). */
   store?(settings: S3SinkSettings): ObjectStore & { destroy?(): void };
   now?(): number;
@@ -138,11 +140,7 @@ function sidecarFiles(s: S3SinkSettings, deps: PlanDeps): SidecarFile[] {
     };
   };
   if (s.keysFormat !== null) files.push(named('keys', s.keysFormat, s.keysFormat === 'parquet' ? keyEnvelopeView : keyView));
-  if (s.headersFormat !== null) {
-    const json = deps.newJsonConverter();
-    json.configure({ 'schemas.enable': 'false', 'decimal.format': 'NUMERIC' }, false);
-    files.push(named('headers', s.headersFormat, headersView(headerText(json))));
-  }
+  if (s.headersFormat !== null) files.push(named('headers', s.headersFormat, headersView(headerText(deps.valuesText))));
   return files;
 }
 

@@ -8,6 +8,7 @@ import { s3SinkPlugin } from '../../connectors/s3/index.js';
 import type { Plugin } from '../sdk/plugin.js';
 import { builtinConverterPlugins } from './converters/index.js';
 import { JsonConverter } from './converters/json-converter.js';
+import { convertToString } from './converters/values-text.js';
 import { PluginRegistry } from './plugins.js';
 
 export const builtinPlugins: readonly Plugin[] = [
@@ -15,7 +16,7 @@ export const builtinPlugins: readonly Plugin[] = [
   ...fileConnectorPlugins,
   postgresCdcSourcePlugin,
   // The S3 sink writes JSON files with Kafka's JsonConverter; handed over so it needs only the SDK.
-  s3SinkPlugin({ newJsonConverter: () => new JsonConverter() }),
+  s3SinkPlugin({ newJsonConverter: () => new JsonConverter(), valuesText: convertToString }),
 ];
 
 /** A registry holding the built-ins (throws on a duplicate name). */

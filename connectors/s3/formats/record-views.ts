@@ -13,7 +13,7 @@
  * As in Confluent, a null key (with keys stored) or a record without headers (with headers stored)
  * is a DataError. Views are taken before any file takes the record, so the files stay aligned.
  */
-import { type Converter, DataError, Decimal, type ConnectHeader, type Schema, SchemaBuilder, Schemas, Struct, type SinkRecord } from '../../../src/sdk/index.js';
+import { DataError, type ConnectHeader, type Schema, SchemaBuilder, Schemas, Struct, type SinkRecord } from '../../../src/sdk/index.js';
 
 /** The record as one kind of file takes it; throws DataError when the record has nothing to write there. */
 export type RecordView = (record: SinkRecord) => SinkRecord;
@@ -75,46 +75,20 @@ export function headersView(text: HeaderText): RecordView {
   };
 }
 
-const MILLIS_PER_DAY = 86_400_000;
-const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
 /**
- * Kafka's `Values.convertToString` for header values: strings as they are, bytes as base64, dates
- * as ISO-8601 in UTC (a time below one day, a date at midnight, else a timestamp), decimals as
- * Java's `BigDecimal.toString`; numbers, booleans, arrays, maps and structs as JSON from `json`
- * (a JsonConverter with `schemas.enable=false` and `decimal.format=NUMERIC`, whose number text is
- * Java's). Inside containers, dates come out as JsonConverter writes them (numbers), not as ISO text.
+ * Header values as text with `valuesText` (Kafka's `Values.convertToString`, given by the runtime):
+ * strings as they are, bytes as base64, dates as ISO-8601, decimals as Java's BigDecimal text,
+ * containers as Kafka writes them. A value it cannot write is a DataError naming the header.
  */
-export function headerText(json: Converter): HeaderText {
-  return (topic, h) => {
+export function headerText(valuesText: (schema: Schema | null, value: unknown) => string): HeaderText {
+  return (_topic, h) => {
     const v = h.value;
     if (v === null || v === undefined) return null;
-    if (typeof v === 'string') return v;
-    if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
-    if (v instanceof Date) return isoText(v);
-    if (v instanceof Decimal) return bigDecimalText(v);
     try {
-      return json.fromConnectData(topic, h.schema, v)?.toString('utf8') ?? null;
+      return valuesText(h.schema, v);
     } catch (err) {
       throw new DataError(`the header ${h.key} cannot be written as text: ${(err as Error).message}`, { cause: err });
     }
   };
-}
-
-function isoText(d: Date): string {
-  const ms = d.getTime();
-  const day = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}`;
-  const time = `${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${pad(d.getUTCMilliseconds(), 3)}Z`;
-  if (ms < MILLIS_PER_DAY) return time;
-  return ms % MILLIS_PER_DAY === 0 ? day : `${day}T${time}`;
-}
-
-/** Java's `BigDecimal.toString`: plain unless the adjusted exponent is below -6. */
-function bigDecimalText(d: Decimal): string {
-  const neg = d.unscaled < 0n;
-  const digits = (neg ? -d.unscaled : d.unscaled).toString();
-  const adjusted = digits.length - 1 - d.scale;
-  if (d.scale >= 0 && adjusted >= -6) return d.toString();
-  const mantissa = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-  return `${neg ? '-' : ''}${mantissa}E${adjusted >= 0 ? '+' : ''}${adjusted}`;
 }

@@ -25,6 +25,7 @@ import { S3SinkTask } from '../../../connectors/s3/s3-sink-task.js';
 import { buildPlan, type SinkPlan } from '../../../connectors/s3/sink-plan.js';
 import { LocalSpillFiles, type SpillFiles } from '../../../connectors/s3/spill-files.js';
 import { JsonConverter } from '../../../src/runtime/converters/json-converter.js';
+import { convertToString } from '../../../src/runtime/converters/values-text.js';
 import type { Schema, SinkRecord, SinkTaskContext, TopicPartitionOffset, TopicPartitionRef } from '../../../src/sdk/index.js';
 
 export class ManualClock {
@@ -251,7 +252,7 @@ export class SinkTaskRun {
     let made: { plan: SinkPlan; store: RecordingStore; probe: HeldBytesProbe } | undefined;
     const task = new S3SinkTask({
       plan: (p) => {
-        const real = buildPlan(p, { newJsonConverter: () => new JsonConverter(), now: o.clock.read, parquet: (s) => ParquetRecordWriters.factory(s) });
+        const real = buildPlan(p, { newJsonConverter: () => new JsonConverter(), valuesText: convertToString, now: o.clock.read, parquet: (s) => ParquetRecordWriters.factory(s) });
         const store = new RecordingStore(real.store, isData);
         const probe = new HeldBytesProbe(store);
         const deps = real.partitionDeps;
