@@ -205,6 +205,18 @@ describe('zonedTimestampMicros', () => {
     expect(zonedTimestampMicros('-infinity')).toBe(-(2n ** 63n - 1n));
   });
 
+  it('keeps every microsecond where seconds · 10^6 passes 2^53 (after ~2255, before ~1685)', () => {
+    const cases: [string, bigint][] = [
+      ['2300-01-01T00:00:00.000001Z', BigInt(Date.UTC(2300, 0, 1)) * 1000n + 1n],
+      ['2300-01-01T02:00:00.000001+02:00', BigInt(Date.UTC(2300, 0, 1)) * 1000n + 1n],
+      ['9999-12-31T23:59:59.999999Z', BigInt(Date.UTC(9999, 11, 31, 23, 59, 59)) * 1000n + 999999n],
+      ['9999-12-31T20:59:59.999999-03:00', BigInt(Date.UTC(9999, 11, 31, 23, 59, 59)) * 1000n + 999999n],
+      ['1600-03-01T12:34:56.789013Z', BigInt(Date.UTC(1600, 2, 1, 12, 34, 56)) * 1000n + 789013n],
+      ['1600-03-01T18:04:56.789013+05:30', BigInt(Date.UTC(1600, 2, 1, 12, 34, 56)) * 1000n + 789013n],
+    ];
+    for (const [iso, micros] of cases) expect(zonedTimestampMicros(iso), iso).toBe(micros);
+  });
+
   it('throws DataError for anything else', () => {
     for (const bad of ['', '2023-02-29T00:00:00Z', '2024-01-31T10:00:00.Z', '2024-01-31T10:00:00', '2024-01-31T24:00:00Z', '2024-1-31T10:00:00Z', '2024-01-31T10:00:00.1234567890Z', '2024-01-31T10:00:00+25:00', '2024-01-31T10:00:00Zjunk']) {
       expect(() => zonedTimestampMicros(bad), bad).toThrow(DataError);

@@ -22,6 +22,14 @@ function epochDay(y: number, m: number, d: number): number {
   return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
 }
 
+/**
+ * `seconds` · 10^6 + `micros`, exactly. The double product is exact only while it stays under 2^53
+ * (|seconds| < 9e9, about 1685–2255); outside that the multiply happens in bigint.
+ */
+function epochMicros(seconds: number, micros: number): bigint {
+  return Math.abs(seconds) < 9e9 ? BigInt(seconds * 1_000_000 + micros) : BigInt(seconds) * 1_000_000n + BigInt(micros);
+}
+
 // The scanner's cursor: module state rather than closures, so parsing a row allocates nothing.
 let text = '';
 let at = 0;
@@ -58,7 +66,7 @@ function utcMicros(iso: string): bigint | undefined {
     for (let i = 26; i < n - 1; i++) if (digitAt(i) < 0) return undefined;
   } else if (iso.charCodeAt(19) !== 90) return undefined;
   if (year < 0 || micros < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
-  return BigInt((epochDay(year, month, day) * 86400 + hour * 3600 + minute * 60 + second) * 1_000_000 + micros);
+  return epochMicros(epochDay(year, month, day) * 86400 + hour * 3600 + minute * 60 + second, micros);
 }
 
 function zonedFail(): never {
@@ -122,7 +130,7 @@ export function zonedTimestampMicros(iso: string): bigint {
   } else zonedFail();
   if (at !== n || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || Math.abs(offset) > 18 * 3600) zonedFail();
   const seconds = epochDay(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset;
-  const result = Math.abs(seconds) < 9e9 ? BigInt(seconds * 1_000_000 + micros) : BigInt(seconds) * 1_000_000n + BigInt(micros);
+  const result = epochMicros(seconds, micros);
   if (result > INT64_MAX || result < INT64_MIN) zonedFail();
   return result;
 }
