@@ -271,6 +271,25 @@ describe('JsonConverter fast path (known schema head)', () => {
     expect(d.readCounts().afterHead).toBe(4);
   });
 
+  it('tries a given-up head again now and then: the fast path comes back after a burst of misses', () => {
+    for (const burst of [40, 300, 1000]) {
+      const c = converter();
+      c.toConnectData(T, primer);
+      for (let i = 0; i < burst; i++) c.toConnectData(T, doc('{"id":1.0}}'));
+      expect(c.readCounts()).toEqual({ afterHead: 0, whole: burst + 1 });
+      // Good records again: not tried each (the first ones go whole), but within 256 the head is tried and hits.
+      let whole = 0;
+      while (c.readCounts().afterHead === 0 && whole <= 256) {
+        c.toConnectData(T, doc('{"id":1}}'));
+        whole++;
+      }
+      expect([burst, whole > 1 && whole <= 256]).toEqual([burst, true]);
+      // Back for good: a hit resets the count.
+      for (let i = 0; i < 50; i++) c.toConnectData(T, doc('{"id":1}}'));
+      expect(c.readCounts()).toEqual({ afterHead: 51, whole: burst + whole });
+    }
+  });
+
   it('keeps a few heads, most recently used first, and a schemaless head too', () => {
     const c = converter();
     const w = converter();

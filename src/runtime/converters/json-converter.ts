@@ -77,6 +77,11 @@ const HEADS = 8;
  * readers always leave to the general path, e.g. `1.0` in integer fields, would pay twice).
  */
 const MAX_MISSES = 16;
+/**
+ * Records with a given-up head after which it is tried once more, so a burst of odd records does
+ * not disable the fast path for good, while a producer that always misses pays one try per this many.
+ */
+const RETRY_EVERY = 256;
 const RAW_SCHEMA = { rawMembers: new Set(['schema']) };
 const NULL_SCHEMA_AND_VALUE: SchemaAndValue = Object.freeze({ schema: null, value: null });
 const NULL_SCHEMA_HEAD = Buffer.from('{"schema":null,"payload":', 'utf8');
@@ -91,6 +96,8 @@ interface Head {
   readonly reader: PayloadReader | null;
   /** Fast-path misses since the last hit. */
   misses: number;
+  /** Records with this head not tried since it was given up on (`misses` ≥ MAX_MISSES) or last tried. */
+  skipped: number;
 }
 
 export class JsonConverter implements Converter, HeaderConverter {
@@ -185,7 +192,8 @@ export class JsonConverter implements Converter, HeaderConverter {
       const head = heads[i]!;
       const h = head.bytes;
       if (bytes.length <= h.length || bytes.compare(h, 0, h.length, 0, h.length) !== 0) continue;
-      if (head.misses >= MAX_MISSES) break;
+      if (head.misses >= MAX_MISSES && ++head.skipped < RETRY_EVERY) break;
+      head.skipped = 0;
       const read = this.readAfterHead(head, bytes);
       if (read === undefined) {
         head.misses++;
@@ -270,7 +278,7 @@ export class JsonConverter implements Converter, HeaderConverter {
       return;
     }
     // A copy: `bytes` may be a view of a whole fetch.
-    heads.unshift({ bytes: Buffer.from(bytes.subarray(0, end)), schema, reader: schema === null ? null : payloadReader(schema, this.options), misses: 0 });
+    heads.unshift({ bytes: Buffer.from(bytes.subarray(0, end)), schema, reader: schema === null ? null : payloadReader(schema, this.options), misses: 0, skipped: 0 });
     if (heads.length > HEADS) heads.pop();
   }
 

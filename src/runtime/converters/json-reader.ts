@@ -11,10 +11,10 @@
  * (arrays, maps, bytes, floats, Date/Time/Timestamp) are parsed with `JsonCursor.value` and handed
  * to `toConnect` itself.
  */
-import { type Schema, Decimal, LOGICAL, Struct } from '../../sdk/index.js';
+import { type Schema, Decimal, INT64_MAX, INT64_MIN, LOGICAL, Struct } from '../../sdk/index.js';
 import { decodeBase64, fromTwosComplement } from './java-text.js';
 import { type JsonDataOptions, decimalScale, toConnect } from './json-data.js';
-import type { JsonCursor } from './lossless-json.js';
+import { type JsonCursor, MAX_DEPTH, isIdentChar } from './lossless-json.js';
 import { Where } from './where.js';
 
 /** Reads the value at `c.pos` (no leading whitespace), `depth` as `JsonCursor.value` counts it. */
@@ -27,8 +27,6 @@ function bail(): never {
   throw BAIL;
 }
 
-/** Jackson's maxNestingDepth, as in lossless-json.ts. */
-const MAX_DEPTH = 1000;
 /** Only used where `toConnect` is called inside a reader: its messages are never shown (the reader bails). */
 const NOWHERE = Where.root('', 'value');
 const MAX_SAFE = 9007199254740991n;
@@ -39,7 +37,6 @@ const INT_RANGE = {
   int32: [-2147483648, 2147483647],
   int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
 } as const;
-const INT64_BOUNDS = [-(2n ** 63n), 2n ** 63n - 1n] as const;
 
 /** A compiled reader per schema object and options object (the converter's options are frozen per configure). */
 const compiled = new WeakMap<JsonDataOptions, WeakMap<Schema, PayloadReader>>();
@@ -212,7 +209,7 @@ function intReader(type: keyof typeof INT_RANGE): PayloadReader {
     }
     if (type !== 'int64') bail();
     const b = BigInt(s.slice(start, i));
-    if (b < INT64_BOUNDS[0] || b > INT64_BOUNDS[1]) bail();
+    if (b < INT64_MIN || b > INT64_MAX) bail();
     return b >= -MAX_SAFE && b <= MAX_SAFE ? Number(b) : b;
   };
 }
@@ -268,8 +265,4 @@ function codesAt(s: string, at: number, codes: Uint16Array): boolean {
   if (at + codes.length > s.length) return false;
   for (let k = 0; k < codes.length; k++) if (s.charCodeAt(at + k) !== codes[k]) return false;
   return true;
-}
-
-function isIdentChar(c: number): boolean {
-  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
 }

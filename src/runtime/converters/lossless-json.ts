@@ -50,7 +50,7 @@ export interface ParseOptions {
 }
 
 /** Jackson's default `StreamReadConstraints.maxNestingDepth`. */
-const MAX_DEPTH = 1000;
+export const MAX_DEPTH = 1000;
 
 export class JsonSyntaxError extends Error {
   constructor(
@@ -307,6 +307,7 @@ function textAt(s: string, at: number, word: string): boolean {
   return true;
 }
 
-function isIdentChar(c: number): boolean {
+/** A letter, digit or `_`: glued to a number or literal, it makes the token invalid. */
+export function isIdentChar(c: number): boolean {
   return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
 }
