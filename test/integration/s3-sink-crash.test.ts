@@ -571,6 +571,8 @@ describe('S3 sink under kill -9 (child worker; the fault proxy holds the request
     writing = false;
     await writer;
     if (failure) throw failure;
+    // Checked first: with nothing appended, "every record delivered once" would hold trivially.
+    expect(run.written.length, 'records the writer appended').toBeGreaterThanOrEqual(300);
     const lake = await run.delivered();
     console.log(`seed ${seed}: ${lake.objects.length} objects, ${run.written.length} records appended, requests ${JSON.stringify(proxy.counts())}`);
     await expectNoErrorLogs(run.worker);

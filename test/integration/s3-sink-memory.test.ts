@@ -22,9 +22,10 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SchemaBuilder, Schemas, Struct, type SinkRecord } from '../../src/sdk/index.js';
+import { ManualClock } from '../../src/util/clock.js';
 import { getObjects, jsonLines, parseDataKey, placementProblems, type DataKey, type PlacedRecord, type ReadRecord } from '../support/s3/lake-files.js';
 import { useTestS3 } from '../support/s3/s3-server.js';
-import { batches, ManualClock, sinkRecord, SinkTaskRun, tpKey } from '../support/s3/sink-driver.js';
+import { batches, sinkRecord, SinkTaskRun, tpKey } from '../support/s3/sink-driver.js';
 
 const s3 = useTestS3();
 const runs: SinkTaskRun[] = [];

@@ -17,9 +17,10 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SchemaBuilder, Schemas, Struct, type Schema, type SinkRecord } from '../../src/sdk/index.js';
+import { ManualClock } from '../../src/util/clock.js';
 import { getObjects, jsonLines, parseDataKey } from '../support/s3/lake-files.js';
 import { useTestS3 } from '../support/s3/s3-server.js';
-import { ManualClock, sinkRecord, SinkTaskRun, tpKey } from '../support/s3/sink-driver.js';
+import { sinkRecord, SinkTaskRun, tpKey } from '../support/s3/sink-driver.js';
 
 const s3 = useTestS3();
 const TOPIC = 'orders';
@@ -249,21 +250,21 @@ describe('rotation rules', () => {
     const v = (o: number) => records[o]!.value;
     const run = await start(props, [0], { clock });
     await run.put(records.slice(0, 5));
-    clock.now = Date.UTC(2024, 4, 1, 10, 0, 59, 999);
+    clock.set(Date.UTC(2024, 4, 1, 10, 0, 59, 999));
     expect(await run.preCommit()).toEqual([{ topic: TOPIC, partition: 0, offset: 0 }]);
     expect(await jsonLake(dir)).toEqual({});
 
-    clock.now = Date.UTC(2024, 4, 1, 10, 1, 0);
+    clock.set(Date.UTC(2024, 4, 1, 10, 1, 0));
     expect(await run.preCommit()).toEqual([{ topic: TOPIC, partition: 0, offset: 5 }]);
     expect(await jsonLake(dir)).toEqual({ [keyOf(dir, 'partition=0', 0, 0)]: [0, 1, 2, 3, 4].map(v) });
     expect(await journal(dir, 0)).toEqual({ version: 1, cuts: [4], through: 4 });
 
     // A file begun at 10:01:00 ends at 10:02:00, however many records come before.
     await run.put(records.slice(5, 8));
-    clock.now = Date.UTC(2024, 4, 1, 10, 1, 40);
+    clock.set(Date.UTC(2024, 4, 1, 10, 1, 40));
     await run.put(records.slice(8, 10));
     expect(await run.preCommit()).toEqual([{ topic: TOPIC, partition: 0, offset: 5 }]);
-    clock.now = Date.UTC(2024, 4, 1, 10, 2, 5);
+    clock.set(Date.UTC(2024, 4, 1, 10, 2, 5));
     // The runtime would commit 10 now; the task crashes before it does.
     expect(await run.preCommit()).toEqual([{ topic: TOPIC, partition: 0, offset: 10 }]);
     const second = keyOf(dir, 'partition=0', 0, 5);
@@ -275,13 +276,13 @@ describe('rotation rules', () => {
     runs.splice(runs.indexOf(run), 1);
 
     // The replay from the committed offset 5 runs in another schedule window; the journal still cuts after 9.
-    clock.now = Date.UTC(2024, 4, 1, 11, 30, 10);
+    clock.set(Date.UTC(2024, 4, 1, 11, 30, 10));
     const replay = await start(props, [0], { clock, from: new Map([[tpKey(TOPIC, 0), 5]]) });
     await replay.put(records.slice(5));
     expect(replay.store.visibleDataKeys()).toEqual([second]);
     expect(replay.store.objects.get(second)!.equals(written), 'the replay writes the same bytes').toBe(true);
     expect(await replay.preCommit()).toEqual([{ topic: TOPIC, partition: 0, offset: 10 }]);
-    clock.now = Date.UTC(2024, 4, 1, 11, 31, 0);
+    clock.set(Date.UTC(2024, 4, 1, 11, 31, 0));
     expect(await replay.preCommit()).toEqual([{ topic: TOPIC, partition: 0, offset: 12 }]);
     expect(await jsonLake(dir)).toEqual({
       [keyOf(dir, 'partition=0', 0, 0)]: [0, 1, 2, 3, 4].map(v),
@@ -309,20 +310,20 @@ describe('rotation rules', () => {
     runs.splice(runs.indexOf(run), 1);
 
     // The replay from 0 spans three schedule windows. Up to 7 (`through`) the schedule does not cut.
-    clock.now = Date.UTC(2024, 4, 1, 10, 0, 50);
+    clock.set(Date.UTC(2024, 4, 1, 10, 0, 50));
     const replay = await start(props, [0], { clock });
     await replay.put(records.slice(0, 2));
-    clock.now = Date.UTC(2024, 4, 1, 10, 1, 0);
+    clock.set(Date.UTC(2024, 4, 1, 10, 1, 0));
     expect(await replay.preCommit()).toEqual([{ topic: TOPIC, partition: 0, offset: 0 }]);
     await replay.put(records.slice(2, 6));
-    clock.now = Date.UTC(2024, 4, 1, 10, 2, 0);
+    clock.set(Date.UTC(2024, 4, 1, 10, 2, 0));
     expect(await replay.preCommit()).toEqual([{ topic: TOPIC, partition: 0, offset: 4 }]);
     await replay.put(records.slice(6));
     expect(replay.store.visibleDataKeys()).toEqual([at(0), at(4)]);
     for (const o of [0, 4]) expect(replay.store.objects.get(at(o))!.equals(run.store.objects.get(at(o))!), `${at(o)}: the same bytes`).toBe(true);
 
     // Past 7 the schedule cuts again, journaled.
-    clock.now = Date.UTC(2024, 4, 1, 10, 3, 0);
+    clock.set(Date.UTC(2024, 4, 1, 10, 3, 0));
     expect(await replay.preCommit()).toEqual([{ topic: TOPIC, partition: 0, offset: 10 }]);
     expect(await jsonLake(dir)).toEqual({ [at(0)]: [0, 1, 2, 3].map(v), [at(4)]: [4, 5, 6, 7].map(v), [at(8)]: [8, 9].map(v) });
     expect(await journal(dir, 0)).toEqual({ version: 1, cuts: [9], through: 9 });

@@ -42,7 +42,7 @@ describe('parseS3SinkSettings', () => {
       format: 'json', keysFormat: null, headersFormat: null, parquetCodec: 'snappy', parquetRowGroupBytes: 33554432,
       compression: 'none', compressionLevel: -1, jsonDecimalFormat: 'BASE64', byteArrayExtension: '.bin', byteArraySeparator: '\n',
       flushSize: 1000, flushSizeBytes: null, rotateIntervalMs: null, rotateScheduleIntervalMs: null, timezone: null,
-      memoryBudgetBytes: 268435456, partSize: 25 * 1024 * 1024, partRetries: 3, retryBackoffMs: 200, redeliveryBackoffMs: 5000,
+      memoryBudgetBytes: 268435456, partSize: 25 * 1024 * 1024, partRetries: 3, redeliveryBackoffMs: 5000,
       partitioner: { kind: 'default', className: 'Default' }, timestampExtractor: 'Wallclock', timestampField: 'timestamp',
       nullValues: 'fail', tombstoneEncodedPartition: 'tombstone', cdcFlatten: false,
     });

@@ -156,13 +156,19 @@ describe('the commit rule and memory with key and header files', () => {
     const first = sink(props);
     for (let i = 0; i < 5; i++) first.w.accept(rec(i, { keySchema }));
     await first.w.io();
-    const before = new Map([...first.store.objects].filter(([k]) => !k.includes('_tributary')));
-    // A crash after the first segment: a new writer replays from offset 0 into the same store.
-    const again = sink(props, first.store);
+    const journal = first.plan.journalKey('t', 0);
+    expect(first.store.keys('topics/_tributary/')).toEqual([journal]);
+    const before = new Map([...first.store.objects].filter(([k]) => k !== journal));
+    // A crash after the first segment: a new writer replays from offset 0 into a store holding only the journal.
+    const replayed = new MemoryObjectStore();
+    replayed.objects.set(journal, Buffer.from(first.store.objects.get(journal)!));
+    const again = sink(props, replayed);
+    await again.journal.load();
     for (let i = 0; i < 5; i++) again.w.accept(rec(i, { keySchema }));
     await again.w.io();
     expect(before.size).toBe(3);
-    for (const [k, v] of before) expect(first.store.objects.get(k)!.equals(v), k).toBe(true);
+    expect(replayed.keys('topics/t/')).toEqual([...before.keys()].sort());
+    for (const [k, v] of before) expect(replayed.objects.get(k)!.equals(v), k).toBe(true);
   });
 
   it('counts key and header bytes in heldBytes, and sendParts sends a full key file as a part', async () => {

@@ -46,6 +46,13 @@ function writer(store: MemoryObjectStore, rules: Partial<RotationRules> = {}, cl
 const DATA = 'topics/t/';
 const JOURNAL = 'topics/_tributary/cuts/t+0.json';
 
+/** The store a replay after a crash writes into: empty but for the cut journal `store` holds, so it shows only what the replay wrote. */
+function journalOnly(store: MemoryObjectStore): MemoryObjectStore {
+  const fresh = new MemoryObjectStore();
+  fresh.objects.set(JOURNAL, Buffer.from(store.objects.get(JOURNAL)!));
+  return fresh;
+}
+
 const lines = (store: MemoryObjectStore, key: string): number[] => store.text(key).trim().split('\n').map((l) => (JSON.parse(l) as { n: number }).n);
 
 describe('PartitionWriter', () => {
@@ -108,12 +115,17 @@ describe('PartitionWriter', () => {
     expect(store.calls.indexOf('put')).toBe(store.calls.lastIndexOf('put') - 1); // journal put before the file put
     expect(JSON.parse(store.text('topics/_tributary/cuts/t+0.json')).cuts).toEqual([2]);
 
+    const firstFile = store.objects.get('topics/t/partition=0/t+0+0000000000.json')!;
+
     // Crash before the offset commit: a new writer replays from 0, now with more records behind.
-    const second = writer(store, { rotateIntervalMs: 1000 }, { now: 50 });
+    const replayed = journalOnly(store);
+    const second = writer(replayed, { rotateIntervalMs: 1000 }, { now: 50 });
     await second.journal.load();
     for (let i = 0; i < 6; i++) second.w.accept(rec(i, { n: i }, 5));
     await second.w.io();
-    expect(lines(store, 'topics/t/partition=0/t+0+0000000000.json')).toEqual([0, 1, 2]);
+    expect(replayed.keys(DATA)).toEqual(['topics/t/partition=0/t+0+0000000000.json']);
+    expect(lines(replayed, 'topics/t/partition=0/t+0+0000000000.json')).toEqual([0, 1, 2]);
+    expect(replayed.objects.get('topics/t/partition=0/t+0+0000000000.json')!.equals(firstFile)).toBe(true);
     expect(second.w.commitOffset()).toBe(3);
   });
 
@@ -178,7 +190,8 @@ describe('the replay region (records up to the journal\'s through, cut by an ear
 
     // A crash before the commit; the replay runs where every schedule window ends a millisecond after it began.
     const clock = { now: 10_000 };
-    const second = writer(store, rules, clock, undefined, { scheduledEnd: (startedAt) => startedAt + 1 });
+    const replayed = journalOnly(store);
+    const second = writer(replayed, rules, clock, undefined, { scheduledEnd: (startedAt) => startedAt + 1 });
     await second.journal.load();
     expect(second.journal.replayThrough).toBe(7);
     second.w.accept(rec(0, { n: 0 }, 5));
@@ -190,8 +203,8 @@ describe('the replay region (records up to the journal\'s through, cut by an ear
     expect(second.w.forceCut(), 'the memory budget cannot cut either').toBe(false);
     for (let i = 2; i < 10; i++) second.w.accept(rec(i, { n: i }, 5));
     await second.w.io();
-    expect(store.keys(DATA)).toEqual([...firstRun.keys()]);
-    for (const [k, b] of firstRun) expect(store.objects.get(k)!.equals(b), k).toBe(true);
+    expect(replayed.keys(DATA)).toEqual([...firstRun.keys()]);
+    for (const [k, b] of firstRun) expect(replayed.objects.get(k)!.equals(b), k).toBe(true);
 
     // 8 and 9 are past through: the timed and forced cuts are back, journaled.
     expect(second.w.replaying()).toBe(false);
@@ -200,8 +213,8 @@ describe('the replay region (records up to the journal\'s through, cut by an ear
     expect(second.w.nextTimedCut()).not.toBeNull();
     expect(second.w.forceCut()).toBe(true);
     await second.w.io();
-    expect(lines(store, 'topics/t/partition=0/t+0+0000000008.json')).toEqual([8, 9]);
-    expect(journalOf(store)).toEqual({ version: 1, cuts: [9], through: 9 });
+    expect(lines(replayed, 'topics/t/partition=0/t+0+0000000008.json')).toEqual([8, 9]);
+    expect(journalOf(replayed)).toEqual({ version: 1, cuts: [9], through: 9 });
     expect(second.w.commitOffset()).toBe(10);
   });
 
@@ -214,14 +227,17 @@ describe('the replay region (records up to the journal\'s through, cut by an ear
     expect(journalOf(store)).toEqual({ version: 1, cuts: [2], through: 2 });
 
     // The replay takes longer: record 2 comes 100 ms after 0, which would cut before it outside the region.
-    const second = writer(store, rules);
+    const firstFile = store.objects.get('topics/t/partition=0/t+0+0000000000.json')!;
+    const replayed = journalOnly(store);
+    const second = writer(replayed, rules);
     await second.journal.load();
     for (const [o, ts] of [[0, 0], [1, 50], [2, 100], [3, 200], [4, 300]] as const) second.w.accept(rec(o, { n: o }, ts));
     await second.w.io();
-    expect(store.keys(DATA)).toEqual(['topics/t/partition=0/t+0+0000000000.json', 'topics/t/partition=0/t+0+0000000003.json']);
-    expect(lines(store, 'topics/t/partition=0/t+0+0000000000.json')).toEqual([0, 1, 2]);
-    expect(lines(store, 'topics/t/partition=0/t+0+0000000003.json')).toEqual([3]); // past the region: cut by the clock again
-    expect(journalOf(store)).toEqual({ version: 1, cuts: [2, 3], through: 3 });
+    expect(replayed.keys(DATA)).toEqual(['topics/t/partition=0/t+0+0000000000.json', 'topics/t/partition=0/t+0+0000000003.json']);
+    expect(lines(replayed, 'topics/t/partition=0/t+0+0000000000.json')).toEqual([0, 1, 2]);
+    expect(replayed.objects.get('topics/t/partition=0/t+0+0000000000.json')!.equals(firstFile)).toBe(true);
+    expect(lines(replayed, 'topics/t/partition=0/t+0+0000000003.json')).toEqual([3]); // past the region: cut by the clock again
+    expect(journalOf(replayed)).toEqual({ version: 1, cuts: [2, 3], through: 3 });
   });
 
   it('saves the journal with through before any object of the segments cut, one put per round; a failed save completes nothing', async () => {
@@ -276,7 +292,8 @@ describe('the replay region (records up to the journal\'s through, cut by an ear
     await first.w.io();
     const before = Buffer.from(store.objects.get('topics/t/partition=0/t+0+0000000000.json')!);
 
-    const second = writer(store, { flushSize: 3 }, { now: 0 }, undefined, { spill: new LocalSpillFiles(parent) });
+    const replayed = journalOnly(store);
+    const second = writer(replayed, { flushSize: 3 }, { now: 0 }, undefined, { spill: new LocalSpillFiles(parent) });
     await second.journal.load();
     second.w.accept(rec(0, { n: 0, big }));
     second.w.accept(rec(1, { n: 1, big }));
@@ -287,7 +304,8 @@ describe('the replay region (records up to the journal\'s through, cut by an ear
     expect(await spillFilesIn(parent)).toHaveLength(1);
     second.w.accept(rec(2, { n: 2, big }));
     await second.w.io();
-    expect(store.objects.get('topics/t/partition=0/t+0+0000000000.json')!.equals(before)).toBe(true);
+    expect(replayed.keys(DATA)).toEqual(['topics/t/partition=0/t+0+0000000000.json']);
+    expect(replayed.objects.get('topics/t/partition=0/t+0+0000000000.json')!.equals(before)).toBe(true);
     expect(await spillFilesIn(parent)).toEqual([]);
   });
 });

@@ -93,7 +93,6 @@ export interface ProxiedRequest {
   /** True while a `hold` rule holds it. */
   held?: boolean;
   fault?: Fault['type'];
-  emulated?: boolean;
 }
 
 export interface FaultProxy {
@@ -165,7 +164,7 @@ class Rule implements HoldRule {
 }
 
 /** Starts a proxy in front of `upstream` (a TestS3, or any endpoint URL). */
-export async function startFaultProxy(
+async function startFaultProxy(
   upstream: Pick<TestS3, 'endpoint'> & { kind?: TestS3['kind'] },
   opts: { emulateMultipartListing?: boolean } = {},
 ): Promise<FaultProxy> {
@@ -222,10 +221,7 @@ export async function startFaultProxy(
         return void req.socket.destroy();
       }
     }
-    if (emulate && (await answerLocally(req, res, r, delayMs))) {
-      entry.emulated = true;
-      return;
-    }
+    if (emulate && (await answerLocally(req, res, r, delayMs))) return;
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !HOP_BY_HOP.has(k)));
     const up = transport.request({ protocol: target.protocol, hostname: target.hostname, port: target.port, method: r.method, path: req.url, headers, agent });
     up.on('error', (err) => {

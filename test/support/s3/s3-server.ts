@@ -71,7 +71,7 @@ export async function startS3(opts: { bucket?: string } = {}): Promise<TestS3> {
 }
 
 /** A bucket name unique to this process and call (lower case, < 63 characters). */
-export function uniqueBucketName(prefix = 'tributary-test'): string {
+function uniqueBucketName(prefix = 'tributary-test'): string {
   return `${prefix}-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
 

@@ -26,17 +26,8 @@ import { buildPlan, type SinkPlan } from '../../../connectors/s3/sink-plan.js';
 import { LocalSpillFiles, type SpillFiles } from '../../../connectors/s3/spill-files.js';
 import { JsonConverter } from '../../../src/runtime/converters/json-converter.js';
 import { convertToString } from '../../../src/runtime/converters/values-text.js';
+import type { ManualClock } from '../../../src/util/clock.js';
 import type { Schema, SinkRecord, SinkTaskContext, TopicPartitionOffset, TopicPartitionRef } from '../../../src/sdk/index.js';
-
-export class ManualClock {
-  constructor(public now: number) {}
-
-  advance(ms: number): void {
-    this.now += ms;
-  }
-
-  readonly read = (): number => this.now;
-}
 
 /** A record of `topic`-`partition` at `offset`, as the runtime delivers it. */
 export function sinkRecord(topic: string, partition: number, offset: number, value: unknown, o: { timestamp?: number; valueSchema?: Schema | null } = {}): SinkRecord {
@@ -58,7 +49,7 @@ export function sinkRecord(topic: string, partition: number, offset: number, val
 }
 
 /** One write the store accepted: a whole object (put, complete) or a part. */
-export interface StoreWrite {
+interface StoreWrite {
   readonly op: 'put' | 'part' | 'complete';
   readonly key: string;
   readonly bytes: number;
@@ -70,7 +61,7 @@ export interface StoreWrite {
  * A store that forwards to the real one and records what it accepted: every write in order, the
  * bytes of data objects sent, and the content of each object made visible (parts joined on complete).
  */
-export class RecordingStore implements ObjectStore {
+class RecordingStore implements ObjectStore {
   readonly writes: StoreWrite[] = [];
   /** key → the bytes of the last version made visible through this store. */
   readonly objects = new Map<string, Buffer>();
@@ -133,7 +124,7 @@ export class RecordingStore implements ObjectStore {
 }
 
 /** The task's spill files, counting the bytes written to them and read back. */
-export class CountingSpillFiles implements SpillFiles {
+class CountingSpillFiles implements SpillFiles {
   written = 0;
   readBack = 0;
   /** Spill writes made (one per file spilled). */
@@ -175,7 +166,7 @@ export class CountingSpillFiles implements SpillFiles {
 }
 
 /** The bytes a task's open files hold, counted outside the task, and sampled as records arrive. */
-export class HeldBytesProbe {
+class HeldBytesProbe {
   private readonly writers = new Set<RecordWriter>();
   private pushed = 0;
   /** The task's spill files, once it made them. */
@@ -213,13 +204,13 @@ export class HeldBytesProbe {
   }
 }
 
-export interface TaskRunOptions {
+interface TaskRunOptions {
   readonly clock: ManualClock;
   readonly partitions: readonly TopicPartitionRef[];
 }
 
 /** What the task told its context: log lines and commit requests. */
-export class TaskSignals {
+class TaskSignals {
   readonly warnings: string[] = [];
   readonly errors: string[] = [];
   commitRequests = 0;
@@ -252,7 +243,7 @@ export class SinkTaskRun {
     let made: { plan: SinkPlan; store: RecordingStore; probe: HeldBytesProbe } | undefined;
     const task = new S3SinkTask({
       plan: (p) => {
-        const real = buildPlan(p, { newJsonConverter: () => new JsonConverter(), valuesText: convertToString, now: o.clock.read, parquet: (s) => ParquetRecordWriters.factory(s) });
+        const real = buildPlan(p, { newJsonConverter: () => new JsonConverter(), valuesText: convertToString, now: () => o.clock.now(), parquet: (s) => ParquetRecordWriters.factory(s) });
         const store = new RecordingStore(real.store, isData);
         const probe = new HeldBytesProbe(store);
         const deps = real.partitionDeps;

@@ -63,7 +63,7 @@ export async function readLake(s3: Pick<TestS3, 'listKeys' | 'getObject'>, topic
 }
 
 /** Every identity in the lake, duplicates kept. */
-export function lakeIds(lake: Lake, identity: (value: unknown) => string): string[] {
+function lakeIds(lake: Lake, identity: (value: unknown) => string): string[] {
   return lake.objects.flatMap((o) => o.values.map(identity));
 }
 
