@@ -29,8 +29,6 @@ export interface BaselineData {
   readonly rowGroupSizes: number[];
   readonly elements: SchemaElement[];
   readonly footerElements: SchemaElement[];
-  /** The sink's size estimate of all rows (what `parquet.row.group.bytes` is compared with). */
-  readonly estimateBytes: number;
 }
 
 /** The flattened rows as hyparquet-writer's column arrays, and the sink's row-group cuts over one file. */
@@ -45,7 +43,6 @@ export function baselineData(rows: number, topic: string, rowGroupBytes: number,
   const size: SizeCounter = { bytes: 0 };
   let pending = 0;
   let pendingBytes = 0;
-  let estimateBytes = 0;
   let at = 0;
   for (let from = 1; from <= rows; from += chunk) {
     for (const r of events.events(from, Math.min(rows, from + chunk - 1))) {
@@ -66,7 +63,6 @@ export function baselineData(rows: number, topic: string, rowGroupBytes: number,
       at++;
       pending++;
       pendingBytes += size.bytes;
-      estimateBytes += size.bytes;
       if (pendingBytes >= rowGroupBytes) {
         rowGroupSizes.push(pending);
         pending = 0;
@@ -80,7 +76,7 @@ export function baselineData(rows: number, topic: string, rowGroupBytes: number,
     data: columns[i]!,
     ...(c.element.logical_type?.type === 'JSON' ? { statistics: false } : {}),
   }));
-  return { rows, columnData, rowGroupSizes, elements: layout.elements, footerElements: layout.footerElements, estimateBytes };
+  return { rows, columnData, rowGroupSizes, elements: layout.elements, footerElements: layout.footerElements };
 }
 
 export interface BaselineRun {

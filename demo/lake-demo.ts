@@ -34,9 +34,11 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'tributary-demo-'));
   console.log('starting an embedded Postgres and a local S3 server …');
   const pg = await startPostgres();
-  const s3 = await startS3({ bucket: 'lake' });
+  let s3: Awaited<ReturnType<typeof startS3>> | undefined;
   let worker: ReturnType<typeof spawn> | undefined;
   try {
+    s3 = await startS3({ bucket: 'lake' });
+    const store = s3;
     await pg.exec(
       'CREATE TABLE orders (id bigint PRIMARY KEY, customer text NOT NULL, amount numeric(12,2), placed_at timestamptz DEFAULT now(), items jsonb)',
     );
@@ -61,7 +63,7 @@ async function main(): Promise<void> {
     const sink = join(dir, 's3.json');
     await writeFile(sink, JSON.stringify({
       name: 'shop-lake',
-      config: lakeSinkConfig(s3.sinkConfig(), { topics: 'shop.public.orders', topicsDir: 'cdc', rotateIntervalMs: 2000 }),
+      config: lakeSinkConfig(store.sinkConfig(), { topics: 'shop.public.orders', topicsDir: 'cdc', rotateIntervalMs: 2000 }),
     }));
     console.log('starting: tributary standalone worker.properties cdc.json s3.json');
     worker = spawn(process.execPath, [join(ROOT, 'bin/tributary.js'), 'standalone', props, cdc, sink], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -83,10 +85,10 @@ async function main(): Promise<void> {
     const local = join(dir, 'lake');
     let keys: string[] = [];
     for (let t = Date.now(); ; await sleep(500)) {
-      keys = (await s3.listKeys('cdc/')).filter((k) => k.endsWith('.parquet'));
+      keys = (await store.listKeys('cdc/')).filter((k) => k.endsWith('.parquet'));
       await rm(local, { recursive: true, force: true });
       await mkdir(local, { recursive: true });
-      for (const k of keys) await writeFile(join(local, k.replaceAll('/', '__')), await s3.getObject(k));
+      for (const k of keys) await writeFile(join(local, k.replaceAll('/', '__')), await store.getObject(k));
       const n = keys.length === 0 ? 0 : Number((await lakeQuery(local, 'SELECT count(*) AS n FROM $LAKE'))[0]!['n']);
       if (n >= expected) break;
       if (Date.now() - t > 60_000) throw new Error(`only ${n} of ${expected} changes reached the lake within 60 s`);
@@ -106,12 +108,13 @@ async function main(): Promise<void> {
     const [live] = await lakeQuery(local, `SELECT count(*)::INTEGER AS n FROM (SELECT *, row_number() OVER (PARTITION BY id ORDER BY __lsn DESC, __offset DESC) AS rn FROM $LAKE) WHERE rn = 1 AND NOT __deleted`);
     const [rows] = await pg.query<{ n: string }>('SELECT count(*) AS n FROM orders');
     console.log(`live orders: ${live!['n']} in the lake, ${rows!.n} in Postgres`);
+    if (Number(live!['n']) !== Number(rows!.n)) throw new Error(`the lake's latest state has ${String(live!['n'])} live orders, Postgres ${rows!.n}`);
   } finally {
     if (worker && worker.exitCode === null) {
       worker.kill('SIGTERM');
       await new Promise((r) => worker!.once('exit', r));
     }
-    await s3.stop();
+    await s3?.stop();
     await pg.stop();
     if (process.env['DEMO_KEEP'] === '1') console.log(`kept ${dir}`);
     else await rm(dir, { recursive: true, force: true });

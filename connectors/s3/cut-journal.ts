@@ -56,11 +56,6 @@ export class CutJournal {
     return this.loadedThrough;
   }
 
-  /** The last offset of the newest segment cut, saved or not; -1 when none. */
-  get through(): number {
-    return this.high;
-  }
-
   /** Records that a segment ending at `offset` was cut; saved with the next `save`. */
   advance(offset: number): void {
     if (offset <= this.high) return;

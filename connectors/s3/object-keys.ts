@@ -89,8 +89,8 @@ export interface ParsedObjectKey {
 }
 
 /**
- * The inverse of `objectKey` under the same settings (used on restart to find the files already
- * written): null for a key these settings would not produce, e.g. another format's extension, a
+ * The inverse of `objectKey` under the same settings (used when partitions are opened, to tell
+ * which topic partition an abandoned multipart upload belongs to): null for a key these settings would not produce, e.g. another format's extension, a
  * different `topics.dir`, a file name whose topic differs from its folder's. Offsets are read
  * whatever their padding.
  */

@@ -102,7 +102,6 @@ interface Segment {
   lastOffset: number;
   records: number;
   readonly baseTimestamp: number;
-  readonly startedAt: number;
   readonly endBy: number | null;
   readonly files: Map<string, OpenFile>;
 }
@@ -141,7 +140,7 @@ export class PartitionWriter {
     }
     if (seg === null) {
       const now = this.d.now();
-      seg = { start: r.kafkaOffset, lastOffset: r.kafkaOffset, records: 0, baseTimestamp: timestamp, startedAt: now, endBy: this.d.scheduledEnd(now), files: new Map() };
+      seg = { start: r.kafkaOffset, lastOffset: r.kafkaOffset, records: 0, baseTimestamp: timestamp, endBy: this.d.scheduledEnd(now), files: new Map() };
       this.open = seg;
     }
     let bytes = tombstone ? 0 : this.append(seg, fileKey, encoded, r, this.d, r);

@@ -52,6 +52,7 @@ export const UNIMPLEMENTED_KEYS: readonly UnimplementedKey[] = Object.freeze([
   unimplemented('schema.compatibility', 'STRING', 'NONE', 'default-only', 'records are written with their own schema; projecting them to a compatible schema (BACKWARD, FORWARD, FULL) is not implemented'),
   unimplemented('storage.class', 'CLASS', null, 'default-only', 'the storage is always S3', { accepted: ['io.confluent.connect.s3.storage.S3Storage'] }),
   unimplemented('s3.credentials.provider.class', 'CLASS', null, 'default-only', "Java credential providers cannot be loaded; without aws.access.key.id the AWS SDK for JavaScript's default chain is used", { accepted: ['software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider', 'com.amazonaws.auth.DefaultAWSCredentialsProviderChain'] }),
+  unimplemented('s3.retry.backoff.ms', 'LONG', 200, 'ignored', "the AWS SDK for JavaScript's standard retry mode keeps its own jittered backoff; s3.part.retries sets the attempts, retry.backoff.ms the wait before a batch is redelivered"),
   unimplemented('s3.ssea.name', 'STRING', '', 'default-only', 'server-side encryption headers are not sent, and objects must not silently go unencrypted (the bucket default encryption still applies)'),
   unimplemented('s3.sse.customer.key', 'PASSWORD', null, 'default-only', 'SSE-C encryption is not implemented'),
   unimplemented('s3.sse.kms.key.id', 'STRING', '', 'default-only', 'SSE-KMS encryption is not implemented'),

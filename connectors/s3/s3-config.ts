@@ -92,8 +92,6 @@ export interface S3SinkSettings {
   readonly spillDir: string | null;
   readonly partSize: number;
   readonly partRetries: number;
-  /** `s3.retry.backoff.ms`: first back-off between S3 request retries. */
-  readonly retryBackoffMs: number;
   /** `retry.backoff.ms`: how long the runtime waits before redelivering after a retriable error. */
   readonly redeliveryBackoffMs: number;
   readonly partitioner: PartitionerSettings;
@@ -228,7 +226,6 @@ function declare(): ConfigDef {
     key(S3, { name: 's3.compression.level', type: 'INT', default: -1, importance: 'LOW', documentation: 'gzip level: -1 for the default, 0 (none) to 9 (best).', validator: between(-1, 9) }),
     str(S3, 'json.decimal.format', 'BASE64', 'MEDIUM', "How JsonFormat writes Decimal values: 'BASE64' (default) or 'NUMERIC'. Case insensitive.", validator('[BASE64, NUMERIC]', (n, v) => { if (!/^(base64|numeric)$/i.test(String(v).trim())) fail(n, v, 'Value must be one of: BASE64, NUMERIC'); })),
     key(S3, { name: 's3.part.retries', type: 'INT', default: 3, importance: 'MEDIUM', documentation: 'Retries of a failed S3 request (part upload, complete); 0 means none.', validator: atLeast(0) }),
-    key(S3, { name: 's3.retry.backoff.ms', type: 'LONG', default: 200, importance: 'LOW', documentation: 'Wait before the first retry of a failed S3 request, in ms; doubled on each further retry.', validator: atLeast(0) }),
     str(S3, 'format.bytearray.extension', '.bin', 'LOW', 'File extension of ByteArrayFormat files.'),
     str(S3, 'format.bytearray.separator', null, 'LOW', 'Bytes written after each ByteArrayFormat record, taken as given (not trimmed); a newline when not set.'),
     str(S3, 'behavior.on.null.values', 'fail', 'LOW', "Records with a null value (tombstones): 'fail' the task, 'ignore' them, or 'write' them to the tombstone.encoded.partition folder (needs store.kafka.keys=true; a tombstone has no value file, only its key file and, with store.kafka.headers, its header file).", lowerOneOf(['fail', 'ignore', 'write'])),
@@ -257,11 +254,11 @@ function declare(): ConfigDef {
     key(KEYS_HEADERS, { name: 'store.kafka.headers', type: 'BOOLEAN', default: false, importance: 'LOW', documentation: 'Also write record headers, to files beside each value file named .headers<extension>, one entry per record in the same order ({"headers":[{"key","value"}]}, values as text). A record without headers fails the task (as in Confluent).' }),
     str(KEYS_HEADERS, 'keys.format.class', AVRO_FORMAT, 'LOW', "Format of key files. Confluent's default, AvroFormat, is not supported: set JsonFormat, ParquetFormat or ByteArrayFormat with store.kafka.keys=true.", undefined, 'CLASS'),
     str(KEYS_HEADERS, 'headers.format.class', AVRO_FORMAT, 'LOW', "Format of header files. Confluent's default, AvroFormat, is not supported: set JsonFormat or ParquetFormat with store.kafka.headers=true.", undefined, 'CLASS'),
-    key(OURS, { name: 'flush.size.bytes', type: 'LONG', default: -1, importance: 'HIGH', documentation: 'Tributary only: commit a file once it holds this many bytes (as written, compressed); -1 is off.', validator: offOrPositive }),
+    key(OURS, { name: 'flush.size.bytes', type: 'LONG', default: -1, importance: 'HIGH', documentation: 'Tributary only: commit a file once it holds this many bytes (its records\' encoded bytes before compression; an estimate for Parquet); -1 is off.', validator: offOrPositive }),
     key(OURS, { name: 'memory.budget.bytes', type: 'LONG', default: 268435456, importance: 'HIGH', documentation: "Tributary only: bytes all of a task's open files may hold in memory together; when reached the largest files are committed early instead of running out of memory. At least s3.part.size.", validator: atLeast(5 * MIB) }),
     str(OURS, 's3.spill.dir', '', 'LOW', "Tributary only: directory under which each task makes a directory of its own for spill files (empty: the OS temp dir). When a replay after a crash re-forms files an earlier run may have completed, they cannot be committed early, so the memory budget moves their buffered bytes to local disk instead; removed when the task stops."),
     key(OURS, { name: 'cdc.flatten', type: 'BOOLEAN', default: false, importance: 'MEDIUM', documentation: 'Tributary only: write Debezium change events as flat rows (the row image plus __op, __lsn, __source_ts_ms, __table, __deleted, __topic, __partition, __offset); tombstones are dropped. JsonFormat or ParquetFormat.' }),
-    key(OURS, { name: 'parquet.row.group.bytes', type: 'LONG', default: 33554432, importance: 'LOW', documentation: 'Tributary only: target size of a Parquet row group before compression.', validator: atLeast(1) }),
+    key(OURS, { name: 'parquet.row.group.bytes', type: 'LONG', default: 33554432, importance: 'LOW', documentation: 'Tributary only: a row group is written once the rows held for it reach this many bytes (their size in memory, above their encoded size).', validator: atLeast(1) }),
   ];
   const def = new ConfigDef();
   for (const k of keys) def.define(k);
@@ -420,7 +417,6 @@ export function parseS3SinkSettings(props: Readonly<Record<string, string>>): S3
     spillDir: str('s3.spill.dir') || null,
     partSize: cfg.getInt('s3.part.size'),
     partRetries: cfg.getInt('s3.part.retries'),
-    retryBackoffMs: cfg.getLong('s3.retry.backoff.ms'),
     redeliveryBackoffMs: cfg.getLong('retry.backoff.ms'),
     partitioner: Object.freeze(partitioner),
     timestampExtractor: extractorOf(str('timestamp.extractor'))!,

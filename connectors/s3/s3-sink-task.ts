@@ -209,7 +209,7 @@ export class S3SinkTask implements SinkTask {
     for (const { writer } of this.writers.values()) {
       next = Math.min(next, writer.nextTimedCut() ?? Infinity);
       // A cut whose upload failed outside put is tried again after the backoff, not at the next flush interval.
-      if (writer.hasPendingIo()) next = Math.min(next, this.plan.now() + this.plan.retryBackoffMs);
+      if (writer.hasPendingIo()) next = Math.min(next, this.plan.now() + this.plan.redeliveryBackoffMs);
     }
     if (!Number.isFinite(next)) return;
     this.wake = setTimeout(() => this.context.requestCommit(), Math.max(0, next - this.plan.now()));

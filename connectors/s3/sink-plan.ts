@@ -21,7 +21,7 @@ import { createTimestampExtractor } from './timestamp-extractors.js';
 export interface SinkPlan {
   readonly store: ObjectStore;
   /** `retry.backoff.ms`: when to try again after a failed upload outside `put`. */
-  readonly retryBackoffMs: number;
+  readonly redeliveryBackoffMs: number;
   /** `memory.budget.bytes`: bytes all open files of the task may hold. */
   readonly memoryBudget: number;
   /** `s3.spill.dir`: where the task makes its spill directory; null for the OS temp dir. */
@@ -95,7 +95,7 @@ export function buildPlan(props: Readonly<Record<string, string>>, deps: PlanDep
     store,
     memoryBudget: s.memoryBudgetBytes,
     spillDir: s.spillDir,
-    retryBackoffMs: s.redeliveryBackoffMs,
+    redeliveryBackoffMs: s.redeliveryBackoffMs,
     uploadPrefix: prefix,
     warnings,
     journalKey: (topic, partition) => `${prefix}_tributary${s.directoryDelim}cuts${s.directoryDelim}${topic}${s.fileDelim}${partition}.json`,

@@ -1,6 +1,6 @@
 /**
  * Confluent's ByteArrayFormat: each record value's bytes as they are, followed by
- * `format.bytearray.separator` (none by default), optionally gzip. Values must be bytes (from
+ * `format.bytearray.separator` (a newline by default, as in Confluent), optionally gzip. Values must be bytes (from
  * `ByteArrayConverter`); a string value is written as its UTF-8 bytes. Key files use it on the key
  * view (`record-views.ts`, `part` 'key'), whose value is the key.
  */
