@@ -33,7 +33,7 @@
  * completed and counted for the commit rule with it. A tombstone (a null value that `prepare` kept)
  * has no value file: its folder gets sidecar files of its own.
  */
-import type { SinkRecord } from '../../src/sdk/index.js';
+import { DataError, type SinkRecord } from '../../src/sdk/index.js';
 import type { CutJournal } from './cut-journal.js';
 import { FileUpload, MIN_PART_BYTES } from './file-upload.js';
 import type { RecordWriter, RecordWriterFactory } from './formats/record-writer.js';
@@ -106,6 +106,17 @@ interface Segment {
   readonly files: Map<string, OpenFile>;
 }
 
+/**
+ * A record refused before any file changed (its value, partition field, timestamp or a sidecar view
+ * cannot be had): the task may report it as errant and go on, since the writer is as it was.
+ */
+export class RefusedRecordError extends DataError {
+  constructor(cause: DataError) {
+    super(cause.message, { cause });
+    this.name = 'DataError';
+  }
+}
+
 export class PartitionWriter {
   private open: Segment | null = null;
   /** Cut segments whose objects are not all complete yet, oldest first. */
@@ -119,15 +130,23 @@ export class PartitionWriter {
   accept(record: SinkRecord): void {
     if (record.kafkaOffset <= this.lastSeen) return;
     this.lastSeen = record.kafkaOffset;
-    const r = this.d.prepare(record);
-    if (r === null) return;
-    const { encoded, timestamp } = this.d.place(r);
+    const sidecars = this.d.sidecars ?? NO_SIDECARS;
+    let r: SinkRecord | null;
+    let placed: { encoded: string; timestamp: number };
+    let views: readonly SinkRecord[];
+    try {
+      r = this.d.prepare(record);
+      if (r === null) return;
+      placed = this.d.place(r);
+      // Views before any append: a record a sidecar refuses leaves every file as it was.
+      views = sidecars.length === 0 ? NO_VIEWS : sidecars.map((s) => s.project(r!));
+    } catch (err) {
+      throw err instanceof DataError ? new RefusedRecordError(err) : err;
+    }
+    const { encoded, timestamp } = placed;
     const tombstone = r.value === null || r.value === undefined;
     // A tombstone's sidecars are a file set of their own, even in a folder that also holds records.
     const fileKey = tombstone ? `${r.topic}\u0000${encoded}\u0000` : `${r.topic}\u0000${encoded}`;
-    const sidecars = this.d.sidecars ?? NO_SIDECARS;
-    // Views before any append: a record a sidecar refuses leaves every file as it was.
-    const views = sidecars.length === 0 ? NO_VIEWS : sidecars.map((s) => s.project(r));
     const rules = this.d.rules;
     const through = this.d.journal.replayThrough;
     let seg = this.open;

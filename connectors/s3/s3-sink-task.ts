@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { ConnectError, isRetriable, type SinkRecord, type SinkTask, type SinkTaskContext, type TopicPartitionOffset, type TopicPartitionRef } from '../../src/sdk/index.js';
 import { CutJournal } from './cut-journal.js';
 import { S3_CONNECTOR_VERSION } from './version.js';
-import { PartitionWriter, settleAll } from './partition-writer.js';
+import { PartitionWriter, RefusedRecordError, settleAll } from './partition-writer.js';
 import type { SinkPlan } from './sink-plan.js';
 import { LocalSpillFiles, type SpillFiles } from './spill-files.js';
 
@@ -128,7 +128,13 @@ export class S3SinkTask implements SinkTask {
         w = this.writers.get(tpKey(wTopic, wPartition))?.writer;
         if (w === undefined) throw new ConnectError(`a record of ${wTopic}-${wPartition}, which is not assigned to this task`);
       }
-      w!.accept(r);
+      try {
+        w!.accept(r);
+      } catch (err) {
+        // Throws when the connector does not tolerate errors (errors.tolerance=none).
+        if (!(err instanceof RefusedRecordError)) throw err;
+        void this.context.errantRecordReporter.report(r, err).catch(() => {});
+      }
       if (i % BUDGET_CHECK_EVERY === BUDGET_CHECK_EVERY - 1 && this.heldBytes() > budget) await this.relieve();
     }
     await this.io();

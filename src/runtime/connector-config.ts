@@ -33,7 +33,11 @@ function common(): ConfigDef {
     .define({ name: 'errors.retry.delay.max.ms', type: 'LONG', default: 60000, importance: 'MEDIUM', group: ERRORS, orderInGroup: 2, documentation: 'Maximum delay between consecutive retries, in ms.' })
     .define({ name: 'errors.tolerance', type: 'STRING', default: 'none', importance: 'MEDIUM', group: ERRORS, orderInGroup: 3, documentation: 'none: a record error fails the task; all: skip problematic records.', validator: oneOf(['none', 'all'], true) })
     .define({ name: 'errors.log.enable', type: 'BOOLEAN', default: false, importance: 'MEDIUM', group: ERRORS, orderInGroup: 4, documentation: 'Log each error and the failed operation.' })
-    .define({ name: 'errors.log.include.messages', type: 'BOOLEAN', default: false, importance: 'MEDIUM', group: ERRORS, orderInGroup: 5, documentation: 'Include the failed record in error logs.' });
+    .define({ name: 'errors.log.include.messages', type: 'BOOLEAN', default: false, importance: 'MEDIUM', group: ERRORS, orderInGroup: 5, documentation: 'Include the failed record in error logs.' })
+    // Kafka Connect has a dead letter queue for sinks only; Tributary's sources have one too.
+    .define({ name: 'errors.deadletterqueue.topic.name', type: 'STRING', default: '', importance: 'MEDIUM', group: ERRORS, orderInGroup: 6, documentation: 'Topic that receives the records this connector could not convert, transform or write (with errors.tolerance=all), created with one partition when missing.' })
+    .define({ name: 'errors.deadletterqueue.topic.replication.factor', type: 'SHORT', default: 3, importance: 'MEDIUM', group: ERRORS, orderInGroup: 7, documentation: 'Replication factor of the dead letter queue topic (ignored by the embedded log).' })
+    .define({ name: 'errors.deadletterqueue.context.headers.enable', type: 'BOOLEAN', default: false, importance: 'MEDIUM', group: ERRORS, orderInGroup: 8, documentation: 'Add Kafka Connect\'s __connect.errors.* headers to dead-lettered records (else Tributary\'s shorter __tributary.dlq.* set).' });
 }
 
 function nonEmptyName(name: string, v: unknown): void {
@@ -44,10 +48,7 @@ function nonEmptyName(name: string, v: unknown): void {
 function sinkKeys(): ConfigDef {
   return new ConfigDef()
     .define({ name: 'topics', type: 'LIST', default: '', importance: 'HIGH', group: COMMON, orderInGroup: 4, documentation: 'Topics to consume (comma-separated). Exactly one of topics and topics.regex.' })
-    .define({ name: 'topics.regex', type: 'STRING', default: '', importance: 'HIGH', group: COMMON, orderInGroup: 4, documentation: 'Regular expression selecting the topics to consume.' })
-    .define({ name: 'errors.deadletterqueue.topic.name', type: 'STRING', default: '', importance: 'MEDIUM', group: ERRORS, orderInGroup: 6, documentation: 'Topic that receives records this sink cannot process.' })
-    .define({ name: 'errors.deadletterqueue.topic.replication.factor', type: 'SHORT', default: 3, importance: 'MEDIUM', group: ERRORS, orderInGroup: 7, documentation: 'Replication factor of the dead letter queue topic (ignored by the embedded log).' })
-    .define({ name: 'errors.deadletterqueue.context.headers.enable', type: 'BOOLEAN', default: false, importance: 'MEDIUM', group: ERRORS, orderInGroup: 8, documentation: 'Add __connect.errors.* headers to dead-lettered records.' });
+    .define({ name: 'topics.regex', type: 'STRING', default: '', importance: 'HIGH', group: COMMON, orderInGroup: 4, documentation: 'Regular expression selecting the topics to consume.' });
 }
 
 /** The common keys for a connector type (sources and sinks differ by the sink keys). */

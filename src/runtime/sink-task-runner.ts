@@ -3,18 +3,23 @@
  * partitions from the log as consumer group `connect-<name>`, converts and transforms each batch,
  * `put`s it, and commits the group's offsets only after `preCommit`/`flush` made the data durable.
  * A `RetriableError` from `put` redelivers the same batch after a backoff; anything else fails the
- * task without committing.
+ * task without committing. A record that fails conversion, a transformation, or that the task
+ * reports as errant, goes to the error handler (`errors.*`: skip and dead-letter, or fail); offsets
+ * move past it only once its dead letter queue entry is durable.
  */
 import { setMaxListeners } from 'node:events';
-import { TributaryError, isTributaryError } from '../errors/codes.js';
+import { isTributaryError } from '../errors/codes.js';
 import type { Log, StoredRecord } from '../log/log.js';
 import { isRetriable } from '../sdk/errors.js';
 import type { ConnectHeader, SinkRecord, TopicPartitionOffset, TopicPartitionRef } from '../sdk/records.js';
 import type { SinkTask, SinkTaskContext } from '../sdk/sink-task.js';
 import type { Clock } from '../util/clock.js';
+import { ErrorHandler, type ConsumedRecord } from './errors/error-handler.js';
+import { errorPolicy } from './errors/error-policy.js';
+import type { Stage } from './errors/dead-letter-format.js';
 import { retryDelay, sleep } from './retry.js';
 import { SinkAssignment } from './sink-assignment.js';
-import type { TaskConverters, TransformChain } from './task-plugins.js';
+import { TransformationError, failingClassName, type TaskConverters, type TransformChain } from './task-plugins.js';
 import { TaskRunner, type TaskRunnerBase } from './task-runner.js';
 
 export interface SinkRunnerDeps extends TaskRunnerBase {
@@ -32,6 +37,16 @@ export interface SinkRunnerDeps extends TaskRunnerBase {
   readonly fetchMaxBytes: number;
   readonly maxPollRecords: number;
   readonly topicUsed: (topic: string) => void;
+  /** Decides about records that fail conversion, a transformation or `put` (via the errant record reporter). Default: tolerance none, no DLQ. */
+  readonly errors?: ErrorHandler;
+  /** The connector's class name: the failing class of TASK_PUT errors. */
+  readonly connectorClass?: string;
+}
+
+/** Records read from one partition. */
+interface Chunk {
+  readonly tp: TopicPartitionRef;
+  readonly records: readonly StoredRecord[];
 }
 
 const POLL_WAIT_MS = 500;
@@ -61,9 +76,17 @@ export class SinkTaskRunner extends TaskRunner {
   private uncommitted = false;
   /** Partitions the task seeked since the last fetch: the rest of that fetch is not delivered for them. */
   private readonly seeked = new Set<string>();
+  /** The batch in `put`, and the consumed record each of its records came from (for errant reports). */
+  private putRecords: readonly SinkRecord[] = [];
+  private putOrigins: ConsumedRecord[] = [];
+  /** The converter at work, for the error context of a failed conversion. */
+  private stage: Stage = 'KEY_CONVERTER';
+
+  private readonly errors: ErrorHandler;
 
   constructor(private readonly deps: SinkRunnerDeps) {
     super(deps);
+    this.errors = deps.errors ?? new ErrorHandler({ policy: errorPolicy({}), id: deps.id, logger: deps.logger, dlq: null, clock: deps.clock });
     this.assignment = new SinkAssignment(deps.log, deps.topics, deps.topicsRegex, deps.id.task, deps.taskCount);
   }
 
@@ -86,10 +109,40 @@ export class SinkTaskRunner extends TaskRunner {
       requestCommit: () => {
         this.commitRequested = true;
       },
+      errantRecordReporter: {
+        report: (record, error) => {
+          this.errors.consumedFailed(this.originOf(record), { stage: 'TASK_PUT', className: this.deps.connectorClass ?? 'SinkTask', error });
+          return this.errors.dlq?.flushSoon() ?? Promise.resolve();
+        },
+      },
+    };
+  }
+
+  /** The consumed record `record` came from: by identity, by its original coordinates, or (a record the task made) re-encoded. */
+  private originOf(record: SinkRecord): ConsumedRecord {
+    const i = this.putRecords.indexOf(record);
+    if (i >= 0) return this.putOrigins[i]!;
+    const same = this.putOrigins.find(
+      (o) => o.record.offset === record.originalKafkaOffset && o.partition === record.originalKafkaPartition && o.topic === record.originalTopic,
+    );
+    if (same) return same;
+    // As Kafka Connect: without the consumed record, the reported record is converted back.
+    const { converters } = this.deps;
+    return {
+      topic: record.topic,
+      partition: record.kafkaPartition,
+      record: {
+        offset: record.kafkaOffset,
+        timestamp: record.timestamp ?? 0,
+        key: converters.key.fromConnectData(record.topic, record.keySchema, record.key, record.headers),
+        value: converters.value.fromConnectData(record.topic, record.valueSchema, record.value, record.headers),
+        headers: record.headers.map((h) => ({ key: h.key, value: converters.header.fromConnectHeader(record.topic, h.key, h.schema, h.value) })),
+      },
     };
   }
 
   protected async initialize(): Promise<void> {
+    await this.errors.dlq?.ensureTopic();
     await this.deps.task.start(this.deps.taskConfig, this.context());
     this.lastCommitAt = this.deps.clock.now();
     await this.refreshAssignment(true);
@@ -135,19 +188,19 @@ export class SinkTaskRunner extends TaskRunner {
       }
       await this.refreshAssignment();
       this.seeked.clear();
-      const batch = await this.fetch();
+      const chunks = await this.fetch();
       if (this.stopping) break;
-      for (let i = 0; i < batch.length && !this.stopping; i += this.deps.maxPollRecords) {
-        let slice = batch.slice(i, i + this.deps.maxPollRecords);
-        if (this.seeked.size > 0) slice = slice.filter((r) => !this.seeked.has(tpKey({ topic: r.originalTopic, partition: r.originalKafkaPartition })));
-        if (!(await this.deliver(slice))) break;
+      for (const slice of slices(chunks, this.deps.maxPollRecords)) {
+        if (this.stopping) break;
+        const live = this.seeked.size > 0 ? slice.filter((c) => !this.seeked.has(tpKey(c.tp))) : slice;
+        if (!(await this.deliver(live))) break;
       }
       if (this.commitDue()) await this.commit();
     }
   }
 
   /** Reads from every readable assigned partition; long-polls only when all are empty. */
-  private async fetch(): Promise<SinkRecord[]> {
+  private async fetch(): Promise<Chunk[]> {
     const tps = this.assignment.current().filter((tp) => !this.pausedByTask.has(tpKey(tp)));
     if (tps.length === 0) {
       await sleep(POLL_WAIT_MS, this.pauseSignal.signal);
@@ -174,10 +227,12 @@ export class SinkTaskRunner extends TaskRunner {
       );
       this.pauseSignal.signal.removeEventListener('abort', onPause);
     }
-    return results.length === 1 ? results[0]! : results.flat();
+    const chunks: Chunk[] = [];
+    for (let i = 0; i < tps.length; i++) if (results[i]!.length > 0) chunks.push({ tp: tps[i]!, records: results[i]! });
+    return chunks;
   }
 
-  private async read(tp: TopicPartitionRef, maxBytes: number, maxWaitMs: number, signal?: AbortSignal): Promise<SinkRecord[]> {
+  private async read(tp: TopicPartitionRef, maxBytes: number, maxWaitMs: number, signal?: AbortSignal): Promise<readonly StoredRecord[]> {
     const k = tpKey(tp);
     const pos = this.positions.get(k)!;
     let res;
@@ -194,19 +249,12 @@ export class SinkTaskRunner extends TaskRunner {
     }
     // Only advance if nobody seeked meanwhile.
     if (this.positions.get(k) === pos) this.positions.set(k, res.nextOffset);
-    const out: SinkRecord[] = new Array(res.records.length);
-    let i = 0;
-    try {
-      for (; i < res.records.length; i++) out[i] = this.toSinkRecord(tp, res.records[i]!);
-    } catch (err) {
-      // The task fails here and nothing past the committed offset is committed: the record stays in the log.
-      throw new TributaryError('DATA_ERROR', `the record at ${tp.topic}-${tp.partition} offset ${res.records[i]!.offset} could not be converted: ${(err as Error).message}`, { cause: err });
-    }
-    return out;
+    return res.records;
   }
 
   private toSinkRecord(tp: TopicPartitionRef, r: StoredRecord): SinkRecord {
     const { converters } = this.deps;
+    this.stage = 'HEADER_CONVERTER';
     const headers: readonly ConnectHeader[] =
       r.headers.length === 0
         ? NO_HEADERS
@@ -214,8 +262,11 @@ export class SinkTaskRunner extends TaskRunner {
             const sv = converters.header.toConnectHeader(tp.topic, h.key, h.value);
             return { key: h.key, schema: sv.schema, value: sv.value };
           });
+    this.stage = 'KEY_CONVERTER';
     const key = converters.key.toConnectData(tp.topic, r.key, headers);
+    this.stage = 'VALUE_CONVERTER';
     const value = converters.value.toConnectData(tp.topic, r.value, headers);
+    this.stage = 'TRANSFORMATION';
     return {
       topic: tp.topic,
       kafkaPartition: tp.partition,
@@ -234,43 +285,97 @@ export class SinkTaskRunner extends TaskRunner {
   }
 
   /**
-   * Transforms and puts one batch; retries a retriable failure with the same batch. False when the
-   * task began stopping before the batch was accepted (its offsets then do not advance).
+   * Converts and transforms one batch (a record that fails goes to the error handler), puts it, and
+   * retries a retriable put with the same batch. False when the task began stopping before the batch
+   * was accepted (its offsets then do not advance).
    */
-  private async deliver(batch: SinkRecord[]): Promise<boolean> {
-    if (batch.length === 0) return true;
-    const { transforms, task } = this.deps;
-    const records = transforms.empty ? batch : batch.map((r) => transforms.apply(r)).filter((r): r is SinkRecord => r !== null);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await task.put(records);
-        break;
-      } catch (err) {
-        if (!isRetriable(err)) throw err;
-        if (this.stopping) return false;
-        const wait = retryDelay(err, attempt);
-        this.deps.logger.warn(`put failed, redelivering the same ${records.length} records in ${wait} ms: ${(err as Error).message}`);
-        await sleep(wait, this.stopSignal.signal);
-        if (this.stopping) return false;
+  private async deliver(chunks: readonly Chunk[]): Promise<boolean> {
+    if (chunks.length === 0) return true;
+    const { task } = this.deps;
+    const { errors } = this;
+    const records: SinkRecord[] = [];
+    const origins: ConsumedRecord[] = [];
+    for (const { tp, records: raws } of chunks) {
+      for (let i = 0; i < raws.length; i++) {
+        const raw = raws[i]!;
+        let r = this.process(tp, raw);
+        // Only a failure returns a promise: the hot path does not await.
+        if (r instanceof Promise) r = await r;
+        if (r === null) continue;
+        records.push(r);
+        origins.push({ topic: tp.topic, partition: tp.partition, record: raw });
       }
     }
+    this.putRecords = records;
+    this.putOrigins = origins;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          if (records.length > 0) await task.put(records);
+          break;
+        } catch (err) {
+          if (!isRetriable(err)) throw err;
+          if (this.stopping) return false;
+          const wait = retryDelay(err, attempt);
+          this.deps.logger.warn(`put failed, redelivering the same ${records.length} records in ${wait} ms: ${(err as Error).message}`);
+          await sleep(wait, this.stopSignal.signal);
+          if (this.stopping) return false;
+        }
+      }
+    } finally {
+      this.putRecords = [];
+      this.putOrigins = [];
+    }
+    // Failed records of this batch: one append, awaited before the next commit.
+    errors.dlq?.flush()?.catch(() => {});
     this.uncommitted = true;
-    // The newest offset per partition; records come in runs of one partition, so set once per run.
-    for (let i = 0; i < batch.length; i++) {
-      const r = batch[i]!;
-      const next = batch[i + 1];
-      if (next !== undefined && next.originalKafkaPartition === r.originalKafkaPartition && next.originalTopic === r.originalTopic) continue;
-      const k = tpKey({ topic: r.originalTopic, partition: r.originalKafkaPartition });
+    for (const { tp, records: raws } of chunks) {
+      const k = tpKey(tp);
       // A seek during put wins: the task asked for those records again.
       if (this.seeked.has(k)) continue;
-      this.current.set(k, { topic: r.originalTopic, partition: r.originalKafkaPartition, offset: r.originalKafkaOffset + 1 });
+      this.current.set(k, { topic: tp.topic, partition: tp.partition, offset: raws[raws.length - 1]!.offset + 1 });
     }
     return true;
+  }
+
+  /**
+   * Converts and transforms one record: the record, or null when a transformation dropped it or it
+   * failed and was tolerated. Waits (only here, on a failure) before retrying a RetriableError.
+   */
+  private process(tp: TopicPartitionRef, raw: StoredRecord): SinkRecord | null | Promise<SinkRecord | null> {
+    try {
+      const r = this.toSinkRecord(tp, raw);
+      return this.deps.transforms.empty ? r : this.deps.transforms.apply(r);
+    } catch (err) {
+      return this.recordFailed(tp, raw, err, 1, this.deps.clock.now());
+    }
+  }
+
+  private async recordFailed(tp: TopicPartitionRef, raw: StoredRecord, err: unknown, attempt: number, startedAt: number): Promise<SinkRecord | null> {
+    const { converters } = this.deps;
+    const { errors } = this;
+    const stage = this.stage;
+    const cause = err instanceof TransformationError ? err.cause : err;
+    const wait = isRetriable(cause) && !this.stopping ? errors.retryWait(attempt, startedAt) : null;
+    if (wait !== null) {
+      await sleep(wait, this.stopSignal.signal);
+      try {
+        const r = this.toSinkRecord(tp, raw);
+        return this.deps.transforms.empty ? r : this.deps.transforms.apply(r);
+      } catch (again) {
+        return this.recordFailed(tp, raw, again, attempt + 1, startedAt);
+      }
+    }
+    const className = failingClassName(err, stage, converters);
+    errors.consumedFailed({ topic: tp.topic, partition: tp.partition, record: raw }, { stage, className, error: err });
+    return null;
   }
 
   /** preCommit (default: flush) then commit the group offsets that moved. */
   private async commit(): Promise<void> {
     if (this.abandoned) return;
+    // Offsets move past a dead-lettered record only once its entry is durable.
+    await this.errors.dlq?.drain();
     this.commitRequested = false;
     this.lastCommitAt = this.deps.clock.now();
     this.uncommitted = false;
@@ -306,4 +411,24 @@ export class SinkTaskRunner extends TaskRunner {
       }
     }
   }
+}
+
+/** Cuts fetched chunks into batches of at most `max` records, in order (a chunk may be split). */
+function* slices(chunks: readonly Chunk[], max: number): Generator<Chunk[]> {
+  let batch: Chunk[] = [];
+  let n = 0;
+  for (const c of chunks) {
+    for (let i = 0; i < c.records.length; ) {
+      const take = Math.min(max - n, c.records.length - i);
+      batch.push(take === c.records.length ? c : { tp: c.tp, records: c.records.slice(i, i + take) });
+      n += take;
+      i += take;
+      if (n === max) {
+        yield batch;
+        batch = [];
+        n = 0;
+      }
+    }
+  }
+  if (batch.length > 0) yield batch;
 }

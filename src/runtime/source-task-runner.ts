@@ -9,15 +9,21 @@
  */
 import { TributaryError } from '../errors/codes.js';
 import type { Log, LogRecord, RecordHeader } from '../log/log.js';
+import { singleRecordBatchSize } from '../log/codec/record-batch.js';
 import { partitionForKey } from '../log/partitioner.js';
 import { isRetriable } from '../sdk/errors.js';
 import type { OffsetMap, SourceRecord } from '../sdk/records.js';
 import type { OffsetStorageReader, SourceTask } from '../sdk/source-task.js';
+import type { Stage } from './errors/dead-letter-format.js';
+import { ErrorHandler } from './errors/error-handler.js';
+import { errorPolicy } from './errors/error-policy.js';
+import { APPEND_MAX_BYTES, recordBytes } from './record-bytes.js';
 import type { OffsetStore } from './stores/offset-store.js';
 import { SubmittedBatches, type SourceOffset } from './submitted-batches.js';
-import type { TaskConverters, TransformChain } from './task-plugins.js';
+import { TransformationError, failingClassName, type TaskConverters, type TransformChain } from './task-plugins.js';
 import { TaskRunner, type TaskRunnerBase } from './task-runner.js';
 import { retryDelay, sleep, withTimeout } from './retry.js';
+import { systemClock, type Clock } from '../util/clock.js';
 
 export interface SourceRunnerDeps extends TaskRunnerBase {
   readonly task: SourceTask;
@@ -35,6 +41,13 @@ export interface SourceRunnerDeps extends TaskRunnerBase {
   readonly topicUsed: (topic: string) => void;
   /** The task's progress report (shown in its status). */
   readonly reportProgress: (progress: Readonly<Record<string, unknown>> | null) => void;
+  /** A topic's `max.message.bytes` when it applies to a lone uncompressed record (Infinity otherwise); default: no check. */
+  readonly maxMessageBytes?: (topic: string) => Promise<number>;
+  /** Decides about records that fail; default: tolerance none, no DLQ. */
+  readonly errors?: ErrorHandler;
+  /** The connector's class name: the failing class of KAFKA_PRODUCE errors. */
+  readonly connectorClass?: string;
+  readonly clock?: Clock;
 }
 
 /** Records bound for one append: one topic partition, at most APPEND_MAX_BYTES (estimated) unless a single record. */
@@ -45,19 +58,18 @@ interface Group {
   bytes: number;
 }
 
-/** Kafka's max.message.bytes default is 1,048,588: appends stay well below it. */
-const APPEND_MAX_BYTES = 512 * 1024;
-
-/** A record's bytes in a batch, estimated from above (varint fields and attributes ≤ 21 bytes). */
-function recordBytes(r: LogRecord): number {
-  let n = 21 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
-  if (r.headers) for (const h of r.headers) n += 10 + Buffer.byteLength(h.key) + (h.value?.length ?? 0);
-  return n;
-}
+/** A RecordBatch's bytes besides its records. */
+const BATCH_OVERHEAD = 61;
 
 export class SourceTaskRunner extends TaskRunner {
   private readonly submitted = new SubmittedBatches();
   private readonly partitionCounts = new Map<string, number>();
+  /** Per topic: the byte bound of one append, and the largest lone record the topic accepts. */
+  private readonly limits = new Map<string, { append: number; record: number }>();
+  private readonly errors: ErrorHandler;
+  private readonly clock: Clock;
+  /** What is at work on the current record, for the error context. */
+  private stage: Stage = 'TRANSFORMATION';
   /** Counts polled batches; keyless records of one batch share a partition. */
   private batchNo = 0;
   private commitTimer: NodeJS.Timeout | null = null;
@@ -65,10 +77,13 @@ export class SourceTaskRunner extends TaskRunner {
 
   constructor(private readonly deps: SourceRunnerDeps) {
     super(deps);
+    this.clock = deps.clock ?? systemClock;
+    this.errors = deps.errors ?? new ErrorHandler({ policy: errorPolicy({}), id: deps.id, logger: deps.logger, dlq: null, clock: this.clock });
   }
 
   protected async initialize(): Promise<void> {
     const { offsets, id, task, taskConfig, logger } = this.deps;
+    await this.errors.dlq?.ensureTopic();
     const reader: OffsetStorageReader = {
       offset: async (partition) => offsets.get(id.connector, partition),
       offsets: async (partitions) =>
@@ -109,46 +124,33 @@ export class SourceTaskRunner extends TaskRunner {
 
   /** Converts a polled batch and appends it; returns once the appends are under way. */
   private async send(records: readonly SourceRecord[]): Promise<void> {
-    const { converters, transforms } = this.deps;
     const offsets = new Map<string, SourceOffset>();
     // Parallel arrays instead of one wrapper object per record.
     const topics: string[] = [];
     const explicit: Array<number | null> = [];
     const out: LogRecord[] = [];
+    const originals: SourceRecord[] = [];
     // Records of one source partition usually come in runs sharing one partition object: its JSON
     // (the identity) is computed once per run and only the run's newest offset goes in the map.
     let runPartition: OffsetMap | null = null;
     let runKey = '';
     let runOffset: OffsetMap | null = null;
-    let current: SourceRecord | null = null;
-    try {
-      for (const original of records) {
-        current = original;
-        const sp = original.sourcePartition;
-        if (sp && original.sourceOffset) {
-          if (sp !== runPartition) {
-            if (runPartition !== null) offsets.set(runKey, { partition: runPartition, offset: runOffset! });
-            runPartition = sp;
-            runKey = JSON.stringify(sp);
-          }
-          runOffset = original.sourceOffset;
+    for (const original of records) {
+      const sp = original.sourcePartition;
+      if (sp && original.sourceOffset) {
+        if (sp !== runPartition) {
+          if (runPartition !== null) offsets.set(runKey, { partition: runPartition, offset: runOffset! });
+          runPartition = sp;
+          runKey = JSON.stringify(sp);
         }
-        const r = transforms.empty ? original : transforms.apply(original);
-        if (r === null) continue;
-        const key = converters.key.fromConnectData(r.topic, r.keySchema, r.key, r.headers);
-        const value = converters.value.fromConnectData(r.topic, r.valueSchema, r.value, r.headers);
-        let headers: RecordHeader[] | undefined;
-        if (r.headers.length > 0) {
-          headers = r.headers.map((h) => ({ key: h.key, value: converters.header.fromConnectHeader(r.topic, h.key, h.schema, h.value) }));
-        }
-        topics.push(r.topic);
-        explicit.push(r.kafkaPartition);
-        out.push({ key, value, timestamp: r.timestamp ?? undefined, headers });
+        runOffset = original.sourceOffset;
       }
-    } catch (err) {
-      // Name the record: nothing of this batch is appended or committed, so it is not lost.
-      const where = current?.sourceOffset ? ` at source offset ${JSON.stringify(current.sourceOffset)}` : '';
-      throw new TributaryError('DATA_ERROR', `a record for topic ${current?.topic ?? '?'}${where} could not be converted: ${(err as Error).message}`, { cause: err });
+      try {
+        this.convert(original, topics, explicit, out, originals);
+      } catch (err) {
+        // Only a failure waits (a retry) or reports; nothing of this batch is appended before the loop ends.
+        await this.recordFailed(original, err, topics, explicit, out, originals);
+      }
     }
     if (runPartition !== null) offsets.set(runKey, { partition: runPartition, offset: runOffset! });
     // Topics seen for the first time: look up (or create) them once, not per record.
@@ -157,10 +159,12 @@ export class SourceTaskRunner extends TaskRunner {
       if (t === lastTopic || this.partitionCounts.has(t)) continue;
       lastTopic = t;
       this.partitionCounts.set(t, await this.deps.topicPartitions(t));
+      const max = (await this.deps.maxMessageBytes?.(t)) ?? Number.POSITIVE_INFINITY;
+      this.limits.set(t, { append: Math.max(1, Math.min(APPEND_MAX_BYTES, max - BATCH_OVERHEAD)), record: max });
       this.deps.topicUsed(t);
     }
     this.batchNo++;
-    // One append per partition, split so that no append passes APPEND_MAX_BYTES (a record bigger
+    // One append per partition, split so that no append passes the topic's bound (a record bigger
     // than that goes alone): a big poll must not exceed the topic's max.message.bytes.
     const groups = new Map<string, Group>();
     const appends: Group[] = [];
@@ -170,10 +174,15 @@ export class SourceTaskRunner extends TaskRunner {
       const topic = topics[i]!;
       const record = out[i]!;
       const partition = this.partitionFor(topic, explicit[i]!, record.key);
+      const limit = this.limits.get(topic)!;
+      const size = recordBytes(record);
+      if (size + BATCH_OVERHEAD > limit.record && singleRecordBatchSize(record) > limit.record) {
+        this.tooLarge(originals[i]!, topic, singleRecordBatchSize(record), limit.record);
+        continue;
+      }
       // Consecutive records usually share topic and partition: skip the map lookup for them.
       if (last === null || last.partition !== partition || last.topic !== topic) last = groups.get(`${topic}\u0000${partition}`) ?? null;
-      const size = recordBytes(record);
-      if (last === null || (last.records.length > 0 && last.bytes + size > APPEND_MAX_BYTES)) {
+      if (last === null || (last.records.length > 0 && last.bytes + size > limit.append)) {
         // The partition's first group, or its previous one is full.
         last = { topic, partition, records: [], bytes: 0 };
         groups.set(`${topic}\u0000${partition}`, last);
@@ -183,7 +192,16 @@ export class SourceTaskRunner extends TaskRunner {
       last.bytes += size;
       bytes += size;
     }
-    const batch = this.submitted.submit(offsets, bytes, appends.length);
+    // The batch's dead-lettered records: one more append the batch's offsets wait for.
+    const dead = this.errors.dlq?.flush() ?? null;
+    const batch = this.submitted.submit(offsets, bytes, appends.length + (dead ? 1 : 0));
+    dead?.then(
+      () => this.submitted.acked(batch),
+      (err: unknown) => {
+        this.raise(err);
+        this.submitted.fail();
+      },
+    );
     for (const { topic, partition, records: rs } of appends) {
       // The callbacks hold the topic partition only, not the records: those can go once encoded.
       this.deps.log.append(topic, partition, rs).then(
@@ -194,6 +212,55 @@ export class SourceTaskRunner extends TaskRunner {
         },
       );
     }
+  }
+
+  /** Transforms and converts one record into the parallel arrays; throws with `stage` naming the step that failed. */
+  private convert(original: SourceRecord, topics: string[], explicit: Array<number | null>, out: LogRecord[], originals: SourceRecord[]): void {
+    const { converters, transforms } = this.deps;
+    this.stage = 'TRANSFORMATION';
+    const r = transforms.empty ? original : transforms.apply(original);
+    if (r === null) return;
+    this.stage = 'KEY_CONVERTER';
+    const key = converters.key.fromConnectData(r.topic, r.keySchema, r.key, r.headers);
+    this.stage = 'VALUE_CONVERTER';
+    const value = converters.value.fromConnectData(r.topic, r.valueSchema, r.value, r.headers);
+    let headers: RecordHeader[] | undefined;
+    if (r.headers.length > 0) {
+      this.stage = 'HEADER_CONVERTER';
+      headers = r.headers.map((h) => ({ key: h.key, value: converters.header.fromConnectHeader(r.topic, h.key, h.schema, h.value) }));
+    }
+    topics.push(r.topic);
+    explicit.push(r.kafkaPartition);
+    out.push({ key, value, timestamp: r.timestamp ?? undefined, headers });
+    originals.push(original);
+  }
+
+  /** Retries a RetriableError within `errors.retry.timeout`, then hands the record to the error handler. */
+  private async recordFailed(original: SourceRecord, first: unknown, topics: string[], explicit: Array<number | null>, out: LogRecord[], originals: SourceRecord[]): Promise<void> {
+    const startedAt = this.clock.now();
+    let err = first;
+    for (let attempt = 1; ; attempt++) {
+      const cause = err instanceof TransformationError ? err.cause : err;
+      const wait = isRetriable(cause) && !this.stopping ? this.errors.retryWait(attempt, startedAt) : null;
+      if (wait === null) break;
+      await sleep(wait, this.stopSignal.signal);
+      try {
+        this.convert(original, topics, explicit, out, originals);
+        return;
+      } catch (again) {
+        err = again;
+      }
+    }
+    const { converters } = this.deps;
+    const stage = this.stage;
+    const className = failingClassName(err, stage, converters);
+    this.errors.sourceFailed(original, { stage, className, error: err });
+  }
+
+  /** A converted record no append could take: Kafka's RecordTooLargeException, at stage KAFKA_PRODUCE. */
+  private tooLarge(original: SourceRecord, topic: string, size: number, max: number): void {
+    const error = new TributaryError('MESSAGE_TOO_LARGE', `The message is ${size} bytes when serialized which is larger than max.message.bytes=${max} of topic ${topic}`);
+    this.errors.sourceFailed(original, { stage: 'KAFKA_PRODUCE', className: this.deps.connectorClass ?? 'SourceTask', error });
   }
 
   private partitionFor(topic: string, explicit: number | null, key: Buffer | null): number {

@@ -15,14 +15,18 @@ export interface TaskConverters {
   readonly key: Converter;
   readonly value: Converter;
   readonly header: HeaderConverter;
+  /** Their class names, as error contexts report them (the converter's constructor name when absent). */
+  readonly classNames?: { readonly key: string; readonly value: string; readonly header: string };
 }
 
 export function buildConverters(registry: PluginRegistry, worker: WorkerSettings, config: Readonly<Record<string, string>>): TaskConverters {
+  const classNames = { key: '', value: '', header: '' };
   const make = (which: 'key' | 'value'): Converter => {
     const own = config[`${which}.converter`];
     const cls = own ?? (which === 'key' ? worker.keyConverter : worker.valueConverter);
     const p = registry.find(cls, 'converter');
     if (!p) throw new ConfigError(`${which}.converter: class ${cls} could not be found`, { key: `${which}.converter` });
+    classNames[which] = p.className;
     const c = p.create();
     // A connector-level converter takes only the connector's settings, as in Kafka Connect.
     const settings = own ? stripPrefix(config, `${which}.converter.`) : { ...(which === 'key' ? worker.keyConverterConfig : worker.valueConverterConfig) };
@@ -34,11 +38,39 @@ export function buildConverters(registry: PluginRegistry, worker: WorkerSettings
   const header = registry.createHeaderConverter(hcls);
   if (!header) throw new ConfigError(`header.converter: class ${hcls} could not be found or is not a header converter`, { key: 'header.converter' });
   header.configure(own ? stripPrefix(config, 'header.converter.') : { ...worker.headerConverterConfig });
-  return { key: make('key'), value: make('value'), header };
+  classNames.header = registry.find(hcls, 'header_converter', 'converter')?.className ?? hcls;
+  return { key: make('key'), value: make('value'), header, classNames };
+}
+
+/**
+ * The class that failed on a record, as error contexts name it: the transformation's, else the
+ * converter at work in `stage`.
+ */
+export function failingClassName(err: unknown, stage: string, converters: TaskConverters): string {
+  if (err instanceof TransformationError) return err.className;
+  const names = converters.classNames;
+  if (stage === 'KEY_CONVERTER') return names?.key ?? converters.key.constructor.name;
+  if (stage === 'VALUE_CONVERTER') return names?.value ?? converters.value.constructor.name;
+  return names?.header ?? converters.header.constructor.name;
+}
+
+/** A transformation threw: names the step; `cause` is what it threw. */
+export class TransformationError extends TributaryError {
+  constructor(
+    readonly alias: string,
+    /** The transformation's class name, as the dead letter queue's context reports it. */
+    readonly className: string,
+    topic: string,
+    cause: unknown,
+  ) {
+    super('DATA_ERROR', `transformation ${alias} failed on a record of topic ${topic}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'TransformationError';
+  }
 }
 
 interface Step<R extends ConnectRecord> {
   readonly alias: string;
+  readonly className: string;
   readonly transform: Transformation<R>;
   readonly predicate: Predicate<R> | null;
   readonly negate: boolean;
@@ -78,7 +110,7 @@ export class TransformChain<R extends ConnectRecord> {
       const negate = (props['negate'] ?? 'false').toLowerCase() === 'true';
       delete props['negate'];
       t.configure(props);
-      steps.push({ alias, transform: t, predicate: predicate ?? null, negate });
+      steps.push({ alias, className: p.className, transform: t, predicate: predicate ?? null, negate });
     }
     return new TransformChain(steps, [...predicates.values()]);
   }
@@ -87,7 +119,7 @@ export class TransformChain<R extends ConnectRecord> {
     return this.steps.length === 0;
   }
 
-  /** Applies every step; null when a step dropped the record. Throws DataError naming the step. */
+  /** Applies every step; null when a step dropped the record. Throws TransformationError naming the step. */
   apply(record: R): R | null {
     let r: R = record;
     for (const s of this.steps) {
@@ -96,7 +128,7 @@ export class TransformChain<R extends ConnectRecord> {
       try {
         next = s.transform.apply(r);
       } catch (err) {
-        throw new TributaryError('DATA_ERROR', `transformation ${s.alias} failed on a record of topic ${r.topic}: ${(err as Error).message}`, { cause: err });
+        throw new TransformationError(s.alias, s.className, r.topic, err);
       }
       if (next === null) return null;
       r = next;

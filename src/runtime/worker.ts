@@ -19,6 +19,9 @@ import { withTimeout } from './retry.js';
 import { traceOf, type TaskRunner } from './task-runner.js';
 import type { WorkerSettings } from './worker-settings.js';
 import { listSetting, sinkGroup } from './connector-config.js';
+import { DeadLetterQueue } from './errors/dead-letter-queue.js';
+import { ErrorHandler } from './errors/error-handler.js';
+import { errorPolicy } from './errors/error-policy.js';
 
 export type Props = Record<string, string>;
 
@@ -161,6 +164,12 @@ export class Worker {
       const plugin = registry.find(connectorConfig['connector.class'] ?? '', 'source', 'sink');
       if (!plugin) throw new TributaryError('CONFIG_INVALID', `connector class ${connectorConfig['connector.class']} not found`);
       const converters = buildConverters(registry, settings, connectorConfig);
+      const policy = errorPolicy(connectorConfig);
+      const errors = new ErrorHandler({
+        policy, id: base.id, logger, clock,
+        dlq: policy.dlqTopic === '' ? null : new DeadLetterQueue(this.deps.log, policy.dlqTopic),
+      });
+      const connectorClass = plugin.className;
       const topicUsed = (topic: string): void => this.deps.status.putTopic(name, task, topic, clock.now());
       const connector = plugin.create();
       if (connector.type === 'source') {
@@ -170,6 +179,7 @@ export class Worker {
           offsetFlushIntervalMs: settings.offsetFlushIntervalMs, offsetFlushTimeoutMs: settings.offsetFlushTimeoutMs,
           bufferBytes: settings.producerBufferBytes, topicPartitions: (t) => this.partitionsOf(t), topicUsed,
           reportProgress: (p) => this.deps.status.putProgress(name, task, p),
+          maxMessageBytes: (t) => this.maxMessageBytesOf(t), errors, connectorClass, clock,
         });
       } else {
         const topics = listSetting(connectorConfig, 'topics');
@@ -181,7 +191,7 @@ export class Worker {
           topics, topicsRegex: regex ? new RegExp(`^(?:${regex})$`) : null,
           taskCount: Math.max(1, taskCount),
           offsetFlushIntervalMs: settings.offsetFlushIntervalMs, fetchMaxBytes: settings.consumerFetchMaxBytes,
-          maxPollRecords: settings.consumerMaxPollRecords, topicUsed,
+          maxPollRecords: settings.consumerMaxPollRecords, topicUsed, errors, connectorClass,
         });
       }
     } catch (err) {
@@ -212,6 +222,12 @@ export class Worker {
       this.topicPartitions.set(topic, p);
     }
     return p;
+  }
+
+  /** The size bound a lone uncompressed record must meet in `topic` (a compressed topic is checked by the log). */
+  private async maxMessageBytesOf(topic: string): Promise<number> {
+    const { configs } = await this.deps.log.describeTopic(topic);
+    return configs['compression.type'] === 'none' ? configs['max.message.bytes'] : Number.POSITIVE_INFINITY;
   }
 
   taskIds(name: string): number[] {

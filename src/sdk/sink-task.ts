@@ -15,9 +15,25 @@
  *
  * After a crash the task restarts from the committed offsets, so records after them are delivered
  * again (at-least-once); a sink that names its output by offset can make that exactly-once.
+ *
+ * A record the task cannot write (and never will: bad data, not an outage) goes to
+ * `context.errantRecordReporter.report(record, error)` instead of failing the whole batch (Kafka
+ * Connect's KIP-610). The connector's `errors.*` settings decide what happens to it: with
+ * `errors.tolerance=all` it is logged, sent to the dead letter queue if one is configured, and
+ * skipped; with `none`, `report` throws and the task fails, as if `put` had thrown. The runtime
+ * commits no offset past a reported record before its dead letter queue entry is durable.
  */
 import type { TaskLogger } from './logger.js';
 import type { SinkRecord, TopicPartitionOffset, TopicPartitionRef } from './records.js';
+
+export interface ErrantRecordReporter {
+  /**
+   * Reports `record` (as passed to `put`, or a copy of it) as not writable because of `error`.
+   * Synchronous in effect: throws when the connector does not tolerate errors. The promise
+   * resolves when the report is durable; the task need not await it.
+   */
+  report(record: SinkRecord, error: Error): Promise<void>;
+}
 
 export interface SinkTaskContext {
   readonly logger: TaskLogger;
@@ -32,6 +48,8 @@ export interface SinkTaskContext {
   seek(partition: TopicPartitionRef, offset: number): void;
   /** Commit offsets soon, without waiting for the flush interval. */
   requestCommit(): void;
+  /** Where records the task cannot write go (see the file comment). */
+  readonly errantRecordReporter: ErrantRecordReporter;
 }
 
 export interface SinkTask {

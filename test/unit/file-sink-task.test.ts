@@ -20,7 +20,12 @@ const noop = () => {};
 const logger = { debug: noop, info: noop, warn: noop, error: noop } as TaskLogger;
 
 function context(): SinkTaskContext {
-  return { logger, connector: 'file-sink', taskId: 0, assignment: () => [], pause: noop, resume: noop, seek: noop, requestCommit: noop };
+  const errantRecordReporter = {
+    report: (_r: SinkRecord, e: Error): Promise<void> => {
+      throw e;
+    },
+  };
+  return { logger, connector: 'file-sink', taskId: 0, assignment: () => [], pause: noop, resume: noop, seek: noop, requestCommit: noop, errantRecordReporter };
 }
 
 let nextOffset = 0;

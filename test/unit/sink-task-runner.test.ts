@@ -124,7 +124,7 @@ describe('SinkTaskRunner', () => {
     r.start('STARTED');
     await r.done();
     expect(states).toEqual(['RUNNING', 'FAILED']);
-    expect(traces[1]).toMatch(/the record at t-0 offset 1 could not be converted/);
+    expect(traces[1]).toMatch(/Tolerance exceeded in error handler: the record at t-0 offset 1 failed in stage VALUE_CONVERTER \(JsonConverter\)/);
     expect(seen).toEqual([]);
     expect(await log.fetchOffsets('connect-s')).toEqual([]);
   });

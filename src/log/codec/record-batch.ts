@@ -131,6 +131,15 @@ function recordBodySize(r: LogRecord, timestampDelta: number, offsetDelta: numbe
   return size;
 }
 
+/**
+ * Bytes of a RecordBatch holding `r` alone, uncompressed: what the log compares with a topic's
+ * `max.message.bytes` when the record is appended by itself.
+ */
+export function singleRecordBatchSize(r: LogRecord): number {
+  const body = recordBodySize(r, 0, 0);
+  return HEADER_SIZE + sizeOfVarint(body) + body;
+}
+
 function writeBytesField(buf: Buffer, pos: number, bytes: Buffer | null): number {
   if (bytes === null) return writeVarint(buf, pos, -1);
   pos = writeVarint(buf, pos, bytes.length);

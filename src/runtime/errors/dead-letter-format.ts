@@ -7,7 +7,9 @@
  * - **Source connectors** (Tributary only): the record as the task produced it, before any
  *   transformation, encoded with Kafka's JsonConverter (`schemas.enable=true`, so nothing of the
  *   Connect schema is lost) for the key, the value and each header's value, and marked with
- *   `__tributary.dlq.encoding: connect-json`. The target topic is the record's own `topic`.
+ *   `__tributary.dlq.encoding: connect-json`. The record's own `topic` (and its explicit partition,
+ *   when it named one) travel in `__tributary.dlq.source.topic` / `.source.partition`
+ *   (`sourceTargetHeaders`), so a replay knows where the record was going.
  *
  * Context headers: with `errors.deadletterqueue.context.headers.enable=true`, Kafka Connect's exact
  * `__connect.errors.*` set (values UTF-8 text; partition, offset and task id in decimal). Without
@@ -123,6 +125,33 @@ export function readContext(headers: readonly RecordHeader[]): DeadLetterContext
     message: m.get(SUFFIX.message) ?? '',
     stacktrace: m.get(SUFFIX.stacktrace) ?? null,
   };
+}
+
+/** Source records only: where the record was going (see the file comment). */
+export const SOURCE_TOPIC_HEADER = `${TRIBUTARY_PREFIX}source.topic`;
+export const SOURCE_PARTITION_HEADER = `${TRIBUTARY_PREFIX}source.partition`;
+
+/** The headers naming a source record's topic and explicit partition (none when `kafkaPartition` is null). */
+export function sourceTargetHeaders(topic: string, kafkaPartition: number | null): RecordHeader[] {
+  const out: RecordHeader[] = [{ key: SOURCE_TOPIC_HEADER, value: text(topic) }];
+  if (kafkaPartition !== null) out.push({ key: SOURCE_PARTITION_HEADER, value: text(String(kafkaPartition)) });
+  return out;
+}
+
+/** A source record's topic and explicit partition from its headers, or null when they are missing or malformed. */
+export function readSourceTarget(headers: readonly RecordHeader[]): { topic: string; partition: number | null } | null {
+  let topic: string | null = null;
+  let partition: number | null = null;
+  for (const h of headers) {
+    if (h.value === null) continue;
+    if (h.key === SOURCE_TOPIC_HEADER) topic = h.value.toString('utf8');
+    else if (h.key === SOURCE_PARTITION_HEADER) {
+      const s = h.value.toString('utf8');
+      if (!/^\d+$/.test(s)) return null;
+      partition = Number(s);
+    }
+  }
+  return topic ? { topic, partition } : null;
 }
 
 /** True when the record is a source record in Tributary's connect-json form. */

@@ -278,6 +278,12 @@ export class SinkTaskRun {
         throw new Error('the S3 sink does not seek');
       },
       requestCommit: () => void signals.commitRequests++,
+      // As a runtime with errors.tolerance=none: a reported record fails put.
+      errantRecordReporter: {
+        report: (_record, error) => {
+          throw error;
+        },
+      },
     };
     await task.start(props, context);
     const run = new SinkTaskRun(task, made!.plan, made!.store, made!.probe, signals, o.partitions);

@@ -1,0 +1,109 @@
+/**
+ * A task's writer to its dead letter queue topic. Failed records are added as they are found and
+ * appended once per batch (never one append per record); `drain` resolves when every append so far
+ * is durable and is what a sink awaits before committing offsets past a dead-lettered record.
+ */
+import { TributaryError, isTributaryError } from '../../errors/codes.js';
+import type { Log, LogRecord } from '../../log/log.js';
+import { APPEND_MAX_BYTES, recordBytes } from '../record-bytes.js';
+import { DLQ_MAX_MESSAGE_BYTES, DLQ_PARTITIONS } from './dead-letter-format.js';
+
+
+export class DeadLetterQueue {
+  private pending: LogRecord[] = [];
+  private pendingBytes = 0;
+  private inflight = new Set<Promise<void>>();
+  private failure: unknown = null;
+  private scheduled: Promise<void> | null = null;
+
+  constructor(
+    private readonly log: Log,
+    readonly topic: string,
+  ) {}
+
+  /**
+   * Creates the topic when missing (as Kafka Connect does, whatever `topic.creation.enable` says):
+   * one partition, and a `max.message.bytes` large enough for a record refused by its own topic for
+   * its size. An existing topic is used as it is.
+   */
+  async ensureTopic(): Promise<void> {
+    if ((await this.log.listTopics()).includes(this.topic)) return;
+    try {
+      await this.log.createTopic(this.topic, { partitions: DLQ_PARTITIONS, configs: { 'max.message.bytes': DLQ_MAX_MESSAGE_BYTES } });
+    } catch (err) {
+      if (!isTributaryError(err, 'TOPIC_ALREADY_EXISTS')) throw err;
+    }
+  }
+
+  add(record: LogRecord): void {
+    this.pending.push(record);
+    this.pendingBytes += recordBytes(record);
+    if (this.pendingBytes >= APPEND_MAX_BYTES) void this.flush();
+  }
+
+  /**
+   * Appends what is pending soon: records added in the same turn of the event loop share one append
+   * (errant records a sink task reports one by one). Resolves when they are durable.
+   */
+  flushSoon(): Promise<void> {
+    if (this.scheduled === null) {
+      this.scheduled = new Promise<void>((resolve, reject) =>
+        setImmediate(() => {
+          this.scheduled = null;
+          (this.flush() ?? Promise.resolve()).then(resolve, reject);
+        }),
+      );
+      this.scheduled.catch(() => {});
+    }
+    return this.scheduled;
+  }
+
+  get hasPending(): boolean {
+    return this.pending.length > 0;
+  }
+
+  /**
+   * Appends what was added since the last call, split so no append passes 512 KiB unless a single
+   * record does. Resolves when those appends are durable; rejects when one fails. Null when nothing
+   * was pending.
+   */
+  flush(): Promise<void> | null {
+    if (this.pending.length === 0) return null;
+    const records = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    const appends: Promise<unknown>[] = [];
+    let group: LogRecord[] = [];
+    let bytes = 0;
+    for (const r of records) {
+      const size = recordBytes(r);
+      if (group.length > 0 && bytes + size > APPEND_MAX_BYTES) {
+        appends.push(this.log.append(this.topic, 0, group));
+        group = [];
+        bytes = 0;
+      }
+      group.push(r);
+      bytes += size;
+    }
+    appends.push(this.log.append(this.topic, 0, group));
+    const done = Promise.all(appends).then(
+      () => undefined,
+      (err: unknown) => {
+        const e = new TributaryError('CONNECT_FATAL', `append to dead letter queue ${this.topic} failed: ${(err as Error).message}`, { cause: err });
+        this.failure ??= e;
+        throw e;
+      },
+    );
+    this.inflight.add(done);
+    const forget = (): void => void this.inflight.delete(done);
+    done.then(forget, forget);
+    return done;
+  }
+
+  /** Flushes, then resolves once every append so far is durable; rejects with the first failure. */
+  async drain(): Promise<void> {
+    void this.flush()?.catch(() => {});
+    await Promise.allSettled([...this.inflight]);
+    if (this.failure !== null) throw this.failure;
+  }
+}
