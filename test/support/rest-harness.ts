@@ -39,6 +39,8 @@ export interface RestWorker {
   /** `http://127.0.0.1:<port>` */
   readonly base: string;
   readonly dataDir: string;
+  /** The worker's embedded log, to write a connector's input or read its output directly. */
+  readonly log: EmbeddedLog;
   /** `127.0.0.1:<port>`, the `worker_id` of every status. */
   readonly workerId: string;
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
@@ -98,6 +100,7 @@ async function startWorker(dataDir: string, options: WorkerOptions): Promise<Res
   return {
     base,
     dataDir,
+    log,
     workerId: settings.workerId,
     call: (method, path, body, headers) => request(base, method, path, body, headers),
     stop() {
