@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import type { CommandContext } from './command-context.js';
 import { consumeCommand } from './consume-command.js';
+import { dlqCommand } from './dlq-command.js';
 import { dumpLogCommand } from './dump-log-command.js';
 import { processIo, warn, type CliIo } from './io.js';
 import { flushOption } from './options.js';
@@ -38,7 +39,8 @@ export function buildProgram(ctx: CommandContext): Command {
     .addCommand(produceCommand(ctx))
     .addCommand(consumeCommand(ctx))
     .addCommand(dumpLogCommand(ctx))
-    .addCommand(standaloneCommand(ctx));
+    .addCommand(standaloneCommand(ctx))
+    .addCommand(dlqCommand(ctx));
   quiet(program, ctx.io);
   return program;
 }

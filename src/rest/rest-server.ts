@@ -11,6 +11,7 @@ import type { LoggerRegistry } from '../runtime/logging.js';
 import { installErrorHandling, sendError } from './errors.js';
 import { timeoutCaller, type RouteContext } from './request.js';
 import { registerConnectorRoutes } from './routes/connectors.js';
+import { registerDlqRoutes } from './routes/dlq.js';
 import { registerLoggerRoutes } from './routes/loggers.js';
 import { registerOffsetRoutes } from './routes/offsets.js';
 import { registerPluginRoutes } from './routes/plugins.js';
@@ -94,6 +95,7 @@ export function createRestServer(options: RestServerOptions): RestServer {
   registerConnectorRoutes(app, ctx);
   registerTaskRoutes(app, ctx);
   registerOffsetRoutes(app, ctx);
+  registerDlqRoutes(app, ctx);
   registerTopicRoutes(app, ctx);
   registerPluginRoutes(app, ctx);
   registerLoggerRoutes(app, ctx);

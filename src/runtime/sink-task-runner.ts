@@ -174,6 +174,11 @@ export class SinkTaskRunner extends TaskRunner {
     await this.deps.task.open?.(change.added);
   }
 
+  /** Commit at the next turn of the loop rather than at the flush interval. */
+  requestCommit(): void {
+    this.commitRequested = true;
+  }
+
   private commitDue(): boolean {
     return this.commitRequested || this.deps.clock.now() - this.lastCommitAt >= this.deps.offsetFlushIntervalMs;
   }

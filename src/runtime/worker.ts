@@ -234,6 +234,11 @@ export class Worker {
     return [...this.tasks.values()].filter((r) => r.id.connector === name).map((r) => r.id.task).sort((a, b) => a - b);
   }
 
+  /** Asks the connector's sink tasks to commit their offsets soon. */
+  requestCommit(name: string): void {
+    for (const r of this.tasks.values()) if (r.id.connector === name && r instanceof SinkTaskRunner) r.requestCommit();
+  }
+
   setTargetState(name: string, state: TargetState): void {
     for (const r of this.tasks.values()) if (r.id.connector === name) r.setTargetState(state);
   }

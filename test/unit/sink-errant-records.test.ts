@@ -130,9 +130,9 @@ describe('a RetriableError from a converter', () => {
     let failures = 2;
     const flaky = stringConverter(false);
     const toConnectData = flaky.toConnectData.bind(flaky);
-    flaky.toConnectData = (topic, value, headers) => {
+    flaky.toConnectData = (topic: string, value: Buffer | null) => {
       if (value?.toString() === 'b' && failures-- > 0) throw new RetriableError('schema registry not reachable');
-      return toConnectData(topic, value, headers);
+      return toConnectData(topic, value);
     };
     const written: string[] = [];
     const task: SinkTask = { version: () => '1', start() {}, put: (rs) => void written.push(...rs.map((x) => String(x.value))), stop() {} };

@@ -10,6 +10,8 @@ import type { Log } from '../../log/log.js';
 import type { TaskLogger } from '../../sdk/logger.js';
 import type { Clock } from '../../util/clock.js';
 import { invalidConfigMessage, validateConnector } from '../connector-config.js';
+import { readDeadLetters } from '../errors/dlq-reader.js';
+import { DlqReplayer } from '../errors/dlq-replay.js';
 import type { PluginRegistry } from '../plugins.js';
 import { ConfigStore } from '../stores/config-store.js';
 import { LogCompactedTopic } from '../stores/log-compacted-topic.js';
@@ -19,8 +21,8 @@ import { Worker } from '../worker.js';
 import type { WorkerSettings } from '../worker-settings.js';
 import { parseOffsetsBody, readOffsets, writeOffsets } from './connector-offsets.js';
 import type {
-  ConfigInfos, ConfigKeyInfo, ConnectorConfig, ConnectorInfo, ConnectorOffsets, ConnectorStateInfo, Health, Herder,
-  PluginInfo, PutConnectorOptions, RestartOptions, TaskInfo, TaskStatusEntry,
+  ConfigInfos, ConfigKeyInfo, ConnectorConfig, ConnectorInfo, ConnectorOffsets, ConnectorStateInfo, DeadLetterQuery, DeadLetterQueuePage,
+  DeadLetterReplayOptions, DeadLetterReplayResult, Health, Herder, PluginInfo, PutConnectorOptions, RestartOptions, TaskInfo, TaskStatusEntry,
 } from './herder.js';
 import { ConnectorLifecycle, sameConfig } from './connector-lifecycle.js';
 import { HerderViews } from './herder-views.js';
@@ -41,6 +43,7 @@ export class StandaloneHerder implements Herder {
   private readonly worker: Worker;
   private readonly views: HerderViews;
   private readonly lifecycle: ConnectorLifecycle;
+  private readonly replays: DlqReplayer;
   private readonly log: TaskLogger;
   /** The serial queue; it starts closed so that nothing changes state before `start()` has run. */
   private queue: Promise<unknown>;
@@ -57,6 +60,7 @@ export class StandaloneHerder implements Herder {
     this.statuses = new StatusStore(new LogCompactedTopic(log, { topic: settings.statusTopic, partitions: settings.statusPartitions }, onError), warn);
     this.worker = new Worker({ ...deps, offsets: this.offsets, status: this.statuses });
     this.views = new HerderViews(this.configs, this.statuses, deps.registry);
+    this.replays = new DlqReplayer({ ...deps, requestCommit: (name) => this.worker.requestCommit(name) });
     this.lifecycle = new ConnectorLifecycle(this.configs, this.worker, (name) => void this.reconfigure(name), this.log);
     this.queue = new Promise<void>((resolve) => (this.openQueue = resolve));
   }
@@ -338,6 +342,18 @@ export class StandaloneHerder implements Herder {
   async resetConnectorActiveTopics(name: string): Promise<void> {
     this.statuses.resetTopics(name);
     await this.statuses.flush();
+  }
+
+  // ---- Herder: dead letter queue ----
+
+  async deadLetterQueue(name: string, query: DeadLetterQuery): Promise<DeadLetterQueuePage> {
+    return readDeadLetters(this.deps.log, name, this.existing(name), query);
+  }
+
+  /** Not queued behind state changes: a replay can wait for the sink for long, and uses the config it starts with. */
+  async replayDeadLetterQueue(name: string, options: DeadLetterReplayOptions): Promise<DeadLetterReplayResult> {
+    const config = this.existing(name);
+    return this.replays.replay(name, config, this.views.type(config), options);
   }
 
   // ---- Herder: plugins ----
