@@ -3,6 +3,7 @@ export * from './config-def.js';
 export type * from './connector.js';
 export type * from './converter.js';
 export * from './errors.js';
+export * from './java-number-text.js';
 export type * from './logger.js';
 export type * from './plugin.js';
 export * from './records.js';
