@@ -7,26 +7,17 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
-import { EmbeddedLog } from '../../src/log/embedded/embedded-log.js';
 import type { LogRecord } from '../../src/log/log.js';
-import { createRestServer } from '../../src/rest/rest-server.js';
-import { builtinPlugins } from '../../src/runtime/builtin-plugins.js';
 import { JsonConverter } from '../../src/runtime/converters/json-converter.js';
 import {
   CONNECT_JSON_ENCODING, DLQ_MAX_MESSAGE_BYTES, ENCODING_HEADER, contextHeaders, sourceTargetHeaders, type DeadLetterContext,
 } from '../../src/runtime/errors/dead-letter-format.js';
-import { StandaloneHerder } from '../../src/runtime/herder/standalone-herder.js';
-import { LoggerRegistry } from '../../src/runtime/logging.js';
-import { PluginRegistry } from '../../src/runtime/plugins.js';
-import { DEFAULT_WORKER_SETTINGS, type WorkerSettings } from '../../src/runtime/worker-settings.js';
 import { ConfigDef, Schemas, sourceRecord, type SourceRecord, type TransformationPlugin } from '../../src/sdk/index.js';
-import { systemClock } from '../../src/util/clock.js';
 import { readAll } from '../support/log.js';
-import { expectError, expectFile, waitForState, type Answer, type RestWorker } from '../support/rest-harness.js';
-import { useTempDirs } from '../support/temp-dir.js';
+import { expectError, expectFile, useRestWorkers, waitForState, type RestWorker } from '../support/rest-harness.js';
 
 const TS = 1_700_000_000_000;
 
@@ -44,57 +35,12 @@ const upperPlugin: TransformationPlugin = {
   }),
 };
 
-interface DlqWorker extends RestWorker {
-  /** The worker's own log, to write dead letter queues into and read topics back. */
-  readonly log: EmbeddedLog;
-}
+const workers = useRestWorkers();
+const tempDir = (): Promise<string> => workers.tempDir();
 
-const tempDir = useTempDirs('tributary-dlq-');
-const running: DlqWorker[] = [];
-afterEach(async () => {
-  for (const w of running.splice(0)) await w.stop();
-});
-
-/** Composed as StandaloneApp composes it (as test/support/rest-harness.ts does), keeping hold of the log. */
-async function startWorker(): Promise<DlqWorker> {
-  const dataDir = await tempDir();
-  const loggers = new LoggerRegistry({ clock: systemClock, destination: { write: () => {} } });
-  const log = await EmbeddedLog.open({ dataDir: join(dataDir, 'data'), flush: 'none', retentionCheckIntervalMs: 0, cleanerIntervalMs: 0 });
-  const settings: { -readonly [K in keyof WorkerSettings]: WorkerSettings[K] } = { ...DEFAULT_WORKER_SETTINGS, offsetFlushIntervalMs: 100, offsetFlushTimeoutMs: 2_000 };
-  const herder = new StandaloneHerder({ log, registry: new PluginRegistry([...builtinPlugins, upperPlugin]), settings, clock: systemClock, logger: (n) => loggers.logger(n) });
-  const rest = createRestServer({ herder, loggers, host: '127.0.0.1', port: 0, version: '0.1.0-test' });
-  const { port } = await rest.listen();
-  settings.workerId = `127.0.0.1:${port}`;
-  await herder.start();
-  const base = `http://127.0.0.1:${port}`;
-  let stopping: Promise<void> | null = null;
-  const w: DlqWorker = {
-    base, dataDir, workerId: settings.workerId, log,
-    call: (method, path, body) => request(base, method, path, body),
-    stop: () =>
-      (stopping ??= (async () => {
-        await rest.close();
-        await herder.stop();
-        await log.close();
-      })()),
-  };
-  running.push(w);
-  return w;
-}
-
-async function request(base: string, method: string, path: string, body?: unknown): Promise<Answer> {
-  const init: RequestInit = { method };
-  if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
-  if (body !== undefined) init.headers = { 'content-type': 'application/json' };
-  const res = await fetch(base + path, init);
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
+/** A standalone worker with the upper-casing transformation registered; `log` is its own log. */
+function startWorker(): Promise<RestWorker> {
+  return workers.start({ plugins: [upperPlugin] });
 }
 
 function sinkCtx(offset: number, over: Partial<DeadLetterContext> = {}): DeadLetterContext {
@@ -124,7 +70,7 @@ function sourceDead(r: SourceRecord): LogRecord {
 }
 
 interface SinkSetup {
-  readonly w: DlqWorker;
+  readonly w: RestWorker;
   readonly output: string;
 }
 

@@ -114,7 +114,8 @@ async function startWorker(dataDir: string, options: WorkerOptions): Promise<Res
   };
 }
 
-async function request(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+/** One HTTP call to `base`; the body is sent as JSON unless it is a string. */
+export async function request(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const init: RequestInit = { method, headers: { ...headers } };
   if (body !== undefined) {
     init.body = typeof body === 'string' ? body : JSON.stringify(body);

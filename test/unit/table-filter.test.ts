@@ -1,17 +1,8 @@
 /** The Postgres source's table/column filters and message keys, with Debezium's semantics. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/sdk/index.js';
+import { configError } from '../support/config-error.js';
 import { parseMessageKeyColumns, splitRegexList, TableFilter } from '../../connectors/postgres-cdc/table-filter.js';
 
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('table and schema lists', () => {
   it('match anchored: a name must match the whole pattern, not contain it', () => {

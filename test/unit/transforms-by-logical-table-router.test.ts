@@ -4,6 +4,7 @@
  * Debezium's topic-routing docs and ByLogicalTableRouterTest.
  */
 import { describe, expect, it } from 'vitest';
+import { configError } from '../support/config-error.js';
 import {
   ConfigError,
   DataError,
@@ -94,15 +95,6 @@ const SHARDS = {
 const fieldNames = (s: Schema | null): string[] => (s?.fields ?? []).map((f) => f.name);
 const raw = (s: Struct): Record<string, unknown> => Object.fromEntries(s.schema.fields!.map((f) => [f.name, s.getWithoutDefault(f.name)]));
 
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 // ---- tests ----
 

@@ -5,6 +5,7 @@
  * and ExtractNewRecordStateTest.
  */
 import { describe, expect, it } from 'vitest';
+import { configError } from '../support/config-error.js';
 import {
   ConfigError,
   DataError,
@@ -122,15 +123,6 @@ function rowOf(tuple: TupleData): Record<string, unknown> {
   return raw(MODEL.row(tuple));
 }
 
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 // ---- tests ----
 
