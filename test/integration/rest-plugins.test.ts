@@ -3,6 +3,7 @@
  * real standalone worker with the built-in plugins (plus one test-only connector).
  */
 import { describe, expect, it } from 'vitest';
+import { builtinRegistry } from '../../src/runtime/builtin-plugins.js';
 import { expectError, LOGGER_CLOCK_MS, useRestWorkers } from '../support/rest-harness.js';
 import { SECRET_SOURCE_CLASS, secretSourcePlugin, TEST_PLUGIN_VERSION } from '../support/test-connectors.js';
 
@@ -25,17 +26,21 @@ describe('GET /connector-plugins', () => {
     const w = await start();
     expect((await w.call('GET', '/connector-plugins')).json).toEqual(CONNECTORS);
     expect((await w.call('GET', '/connector-plugins?connectorsOnly=true')).json).toEqual(CONNECTORS);
-    expect((await w.call('GET', '/connector-plugins?connectorsOnly=false')).json).toEqual([
-      CONNECTORS[0],
-      CONNECTORS[1],
-      { class: 'org.apache.kafka.connect.converters.ByteArrayConverter', type: 'converter', version: '1.0.0' },
-      CONNECTORS[2],
-      CONNECTORS[3],
-      { class: 'org.apache.kafka.connect.json.JsonConverter', type: 'converter', version: '1.0.0' },
-      { class: 'org.apache.kafka.connect.storage.SimpleHeaderConverter', type: 'header_converter', version: '1.0.0' },
-      { class: 'org.apache.kafka.connect.storage.StringConverter', type: 'converter', version: '1.0.0' },
-      CONNECTORS[4],
-    ]);
+    // Kafka Connect lists converters, transformations and predicates too, sorted by class.
+    const transforms = builtinRegistry()
+      .list(['transformation', 'predicate'])
+      .map((p) => ({ class: p.className, type: p.type, version: p.version }));
+    expect(transforms.length).toBe(32);
+    expect((await w.call('GET', '/connector-plugins?connectorsOnly=false')).json).toEqual(
+      [
+        ...CONNECTORS,
+        { class: 'org.apache.kafka.connect.converters.ByteArrayConverter', type: 'converter', version: '1.0.0' },
+        { class: 'org.apache.kafka.connect.json.JsonConverter', type: 'converter', version: '1.0.0' },
+        { class: 'org.apache.kafka.connect.storage.SimpleHeaderConverter', type: 'header_converter', version: '1.0.0' },
+        { class: 'org.apache.kafka.connect.storage.StringConverter', type: 'converter', version: '1.0.0' },
+        ...transforms,
+      ].sort((a, b) => a.class.localeCompare(b.class)),
+    );
   });
 
   it('GET /connector-plugins/{p}/config answers ConfigKeyInfos by alias or class name; unknown is 404', async () => {
