@@ -173,6 +173,12 @@ describe('checkReplayedOutput (the SIGKILL case checker)', () => {
     expect(r.problems).toEqual([]);
     expect(r.jumps.map((j) => j.atRestart)).toEqual([true, false]);
     expect(r.duplicates).toBe(10);
+    // A sink killed again before it committed reads the source's replay boundary (29 → 25) twice: one
+    // source replay; the second run's source replay (39 → 37) is the other.
+    const again = [...range(0, 20), ...range(15, 30), ...range(25, 35), ...range(15, 30), ...range(25, 40), ...range(37, 50)];
+    const r2 = checkReplayedOutput(data, lines(again), [byteOfLine(again, 20), byteOfLine(again, 45)]);
+    expect(r2.problems).toEqual([]);
+    expect(r2.jumps.map((j) => [j.from, j.to, j.atRestart])).toEqual([[19, 15, true], [29, 25, false], [34, 15, true], [29, 25, false], [39, 37, false]]);
   });
 
   it('rejects a lost line, a skip, a reorder, a torn line, a jump before any restart, and too many jumps', () => {

@@ -124,7 +124,16 @@ export function checkReplayedOutput(input: LineData, output: Buffer, restartPoin
   const early = jumps.filter((j) => j.byte < first);
   if (early.length > 0) problem(`backward jumps before the first restart point (byte ${first}): ${JSON.stringify(early.slice(0, 3))}`);
   const sinkJumps = jumps.filter((j) => j.atRestart);
-  const sourceJumps = jumps.filter((j) => !j.atRestart);
+  // A source replay is one boundary in the log (from → to). A sink killed before it committed past
+  // that boundary reads it again after its restart, so the output can show it twice: count it once.
+  const seen = new Set<string>();
+  const sourceJumps = jumps.filter((j) => {
+    if (j.atRestart) return false;
+    const k = `${j.from}\u0000${j.to}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
   if (sourceJumps.length > restartPoints.length) {
     problem(`${sourceJumps.length} backward jumps away from restart points, more than one per restart (${restartPoints.length}): ${JSON.stringify(sourceJumps.slice(0, 5))}`);
   }
@@ -133,7 +142,7 @@ export function checkReplayedOutput(input: LineData, output: Buffer, restartPoin
       problem(`backward jump #${k + 1} away from restart points is at byte ${j.byte}, before restart #${k + 1} at byte ${restartPoints[k]}`);
     }
   });
-  if (sinkJumps.length + sourceJumps.length > 2 * restartPoints.length) problem(`${jumps.length} backward jumps for ${restartPoints.length} restarts`);
+  if (sinkJumps.length + sourceJumps.length > 2 * restartPoints.length) problem(`${sinkJumps.length + sourceJumps.length} distinct backward jumps for ${restartPoints.length} restarts`);
   return { problems, jumps, lines: lineNo, duplicates };
 }
 
