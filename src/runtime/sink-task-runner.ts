@@ -316,7 +316,8 @@ export class SinkTaskRunner extends TaskRunner {
     try {
       for (let attempt = 0; ; attempt++) {
         try {
-          if (records.length > 0) await task.put(records);
+          // Also when every record was dropped or dead-lettered, as before: a sink may act on any put.
+          await task.put(records);
           break;
         } catch (err) {
           if (!isRetriable(err)) throw err;
