@@ -3,7 +3,9 @@
  * them the way java.time's ISO formatters do, without regular expressions or intermediate objects:
  * a parse fills the module's scratch fields, which the caller reads at once.
  */
-import { INT64_MAX, INT64_MIN } from '../../src/sdk/index.js';
+import { INT64_MAX, INT64_MIN, civilFromEpochDay as civilDate, epochDay } from '../../src/sdk/index.js';
+
+export { epochDay };
 
 /** Parsed fields of the last `scanTimestamp`/`scanDate`/`scanTime` call (astronomical year: 1 BC = 0). */
 export const scratch = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, micros: 0, offsetSeconds: 0 };
@@ -102,26 +104,9 @@ export function scanTime(text: string, withOffset: boolean): void {
   if (end !== text.length) throw new RangeError('unexpected trailing text');
 }
 
-/** Days since 1970-01-01 of a proleptic Gregorian date (astronomical year). */
-export function epochDay(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
-}
-
 /** The proleptic Gregorian date of an epoch day, into `scratch.year/month/day`. */
 export function civilFromEpochDay(days: number): void {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  scratch.day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  scratch.month = mp < 10 ? mp + 3 : mp - 9;
-  scratch.year = yoe + era * 400 + (scratch.month <= 2 ? 1 : 0);
+  civilDate(days, scratch);
 }
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));

@@ -1,4 +1,5 @@
 /** The connector SDK: everything a connector, converter or transformation may import. */
+export * from './civil-date.js';
 export * from './config-def.js';
 export type * from './connector.js';
 export type * from './converter.js';

@@ -10,6 +10,7 @@
  * One difference: Java's GregorianCalendar switches to the Julian calendar before 1582-10-15, so
  * dates before then print differently there.
  */
+import { civilFromEpochDay, epochDay } from '../../src/sdk/index.js';
 
 export const MS_PER_DAY = 86_400_000;
 
@@ -33,17 +34,6 @@ export const LONG_ERAS = ['Before Christ', 'Anno Domini'];
 
 const mod = (a: number, b: number): number => ((a % b) + b) % b;
 
-/** Days since 1970-01-01 of a proleptic Gregorian date (month 1-12; day may overflow). */
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const mp = (month + 9) % 12;
-  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
 /** Java's DAY_OF_WEEK of a day since the epoch: 1 = Sunday ... 7 = Saturday (1970-01-01 was a Thursday). */
 export const dayOfWeek = (days: number): number => mod(days + 4, 7) + 1;
 
@@ -59,18 +49,6 @@ export function weekNumber(periodStart: number, days: number): number {
 /** Calendar fields of one instant, in UTC. */
 interface Fields {
   year: number; month: number; day: number; days: number; msOfDay: number;
-}
-
-function civil(days: number, out: Fields): void {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  out.day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  out.month = mp < 10 ? mp + 3 : mp - 9;
-  out.year = era * 400 + yoe + (out.month <= 2 ? 1 : 0);
 }
 
 const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
@@ -169,7 +147,7 @@ export class JavaDateFormat {
     const f = this.f;
     f.days = Math.floor(ms / MS_PER_DAY);
     f.msOfDay = ms - f.days * MS_PER_DAY;
-    civil(f.days, f);
+    civilFromEpochDay(f.days, f);
     let out = '';
     for (const t of this.tokens) out += t.letter === '' ? t.text : this.field(t.letter, t.count);
     this.lastKey = key;
@@ -194,7 +172,7 @@ export class JavaDateFormat {
         return count >= 4 ? MONTHS[f.month - 1]! : count === 3 ? SHORT_MONTHS[f.month - 1]! : pad(f.month, count);
       case 'w': return pad(this.weekOfYear(), count);
       case 'W': return pad(weekNumber(f.days - f.day + 1, f.days), count);
-      case 'D': return pad(f.days - daysFromCivil(f.year, 1, 1) + 1, count);
+      case 'D': return pad(f.days - epochDay(f.year, 1, 1) + 1, count);
       case 'd': return pad(f.day, count);
       case 'F': return pad(Math.floor((f.day - 1) / 7) + 1, count);
       case 'E': return (count >= 4 ? WEEKDAYS : SHORT_WEEKDAYS)[dayOfWeek(f.days)]!;
@@ -219,10 +197,10 @@ export class JavaDateFormat {
   /** Java's WEEK_OF_YEAR: the days of late December in the week holding next 1 January are week 1. */
   private weekOfYear(): number {
     const f = this.f;
-    const jan1 = daysFromCivil(f.year, 1, 1);
+    const jan1 = epochDay(f.year, 1, 1);
     const week = weekNumber(jan1, f.days);
     if (week >= 52) {
-      const nextJan1 = daysFromCivil(f.year + 1, 1, 1);
+      const nextJan1 = epochDay(f.year + 1, 1, 1);
       const nextWeek1 = dayOfWeekOnOrBefore(nextJan1 + 6, 1);
       if (nextWeek1 - nextJan1 >= 1 && f.days >= nextWeek1 - 7) return 1;
     }

@@ -15,7 +15,8 @@
  * Zone names `z` understands: UTC, GMT, UT, Z and the US and European abbreviations below, plus
  * GMT±hh:mm and ±hhmm offsets; Java knows every zone name of its time-zone database.
  */
-import { AM_PM, daysFromCivil, dayOfWeekOnOrBefore, ERAS, JavaDateFormat, LONG_ERAS, MONTHS, MS_PER_DAY, SHORT_MONTHS, SHORT_WEEKDAYS, WEEKDAYS, type DateToken } from './java-date-format.js';
+import { epochDay } from '../../src/sdk/index.js';
+import { AM_PM, dayOfWeekOnOrBefore, ERAS, JavaDateFormat, LONG_ERAS, MONTHS, MS_PER_DAY, SHORT_MONTHS, SHORT_WEEKDAYS, WEEKDAYS, type DateToken } from './java-date-format.js';
 
 // Calendar field indexes.
 const ERA = 0, YEAR = 1, MONTH = 2, WEEK_OF_YEAR = 3, WEEK_OF_MONTH = 4, DAY_OF_MONTH = 5, DAY_OF_YEAR = 6, DAY_OF_WEEK = 7,
@@ -228,7 +229,7 @@ function resolve(b: Builder): number {
     // Calendar.setWeekDate(weekYear, week (1), day of week (Sunday)): MONTH and DAY_OF_MONTH are overridden.
     const week = b.isSet(WEEK_OF_YEAR) ? v[WEEK_OF_YEAR]! : 1;
     const dow = b.isSet(DAY_OF_WEEK) ? v[DAY_OF_WEEK]! : 1;
-    days = dayOfWeekOnOrBefore(daysFromCivil(v[WEEK_YEAR]!, 1, 1), 1) + ((dow - 1 + 7) % 7) + 7 * (week - 1);
+    days = dayOfWeekOnOrBefore(epochDay(v[WEEK_YEAR]!, 1, 1), 1) + ((dow - 1 + 7) % 7) + 7 * (week - 1);
   } else {
     days = resolveDate(b, year);
   }
@@ -267,7 +268,7 @@ function resolveDate(b: Builder, yearIn: number): number {
     let month = v[MONTH]!;
     year += Math.floor(month / 12);
     month = ((month % 12) + 12) % 12;
-    const first = daysFromCivil(year, month + 1, 1);
+    const first = epochDay(year, month + 1, 1);
     if (best === domStamp) return b.isSet(DAY_OF_MONTH) ? first + v[DAY_OF_MONTH]! - 1 : first;
     const useWom = womStamp === dowimStamp ? st[WEEK_OF_MONTH]! >= st[DAY_OF_WEEK_IN_MONTH]! : best === womStamp;
     if (useWom) {
@@ -278,10 +279,10 @@ function resolveDate(b: Builder, yearIn: number): number {
     }
     const dowim = b.isSet(DAY_OF_WEEK_IN_MONTH) ? v[DAY_OF_WEEK_IN_MONTH]! : 1;
     if (dowim >= 0) return dayOfWeekOnOrBefore(first + 7 * dowim - 1, dow);
-    const monthLength = daysFromCivil(year, month + 2, 1) - first;
+    const monthLength = epochDay(year, month + 2, 1) - first;
     return dayOfWeekOnOrBefore(first + monthLength + 7 * (dowim + 1) - 1, dow);
   }
-  const jan1 = daysFromCivil(year, 1, 1);
+  const jan1 = epochDay(year, 1, 1);
   if (best === doyStamp) return jan1 + v[DAY_OF_YEAR]! - 1;
   let weekStart = dayOfWeekOnOrBefore(jan1 + 6, 1);
   if (weekStart - jan1 >= 1) weekStart -= 7;

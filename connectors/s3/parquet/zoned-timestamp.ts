@@ -2,7 +2,7 @@
  * Debezium's ZonedTimestamp (an ISO-8601 instant string) → microseconds since the epoch, exactly:
  * integer arithmetic only, no float or Date on the way.
  */
-import { DataError, INT64_MAX, INT64_MIN } from '../../../src/sdk/index.js';
+import { DataError, INT64_MAX, INT64_MIN, epochDay } from '../../../src/sdk/index.js';
 
 function digit(c: number): number {
   return c >= 48 && c <= 57 ? c - 48 : -1;
@@ -11,15 +11,6 @@ function digit(c: number): number {
 function daysInMonth(y: number, m: number): number {
   if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
   return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
-}
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-function epochDay(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * ((m + 9) % 12) + 2) / 5) + d - 1;
-  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
 }
 
 /**
