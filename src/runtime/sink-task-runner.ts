@@ -380,8 +380,6 @@ export class SinkTaskRunner extends TaskRunner {
   /** preCommit (default: flush) then commit the group offsets that moved. */
   private async commit(): Promise<void> {
     if (this.abandoned) return;
-    // Offsets move past a dead-lettered record only once its entry is durable.
-    await this.errors.dlq?.drain();
     this.commitRequested = false;
     this.lastCommitAt = this.deps.clock.now();
     this.uncommitted = false;
@@ -402,6 +400,9 @@ export class SinkTaskRunner extends TaskRunner {
     }
     const moved = safe.filter((o) => this.lastCommitted.get(tpKey(o)) !== o.offset && this.positions.has(tpKey(o)));
     if (moved.length === 0) return;
+    // Offsets move past a dead-lettered record only once its entry is durable (records reported
+    // during flush/preCommit included).
+    await this.errors.dlq?.drain();
     await this.deps.log.commitOffsets(this.deps.group, moved);
     for (const o of moved) this.lastCommitted.set(tpKey(o), o.offset);
   }

@@ -113,6 +113,56 @@ describe('the errant record reporter', () => {
     expect(states).toEqual(['RUNNING', 'UNASSIGNED']);
   });
 
+  it('commits no offset past a reported record until its dead letter queue append is durable, even when it was reported during flush', async () => {
+    const log = await logWith(numbers);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let dlqAppends = 0;
+    // The log as the runner sees it: appends to the DLQ wait for the gate.
+    const held = new Proxy(log, {
+      get(target, prop, receiver) {
+        if (prop === 'append') {
+          return async (topic: string, partition: number, records: Parameters<EmbeddedLog['append']>[2]) => {
+            if (topic === 'dlq') {
+              dlqAppends++;
+              await gate;
+            }
+            return target.append(topic, partition, records);
+          };
+        }
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    let context!: SinkTaskContext;
+    let flushes = 0;
+    let pending: SinkRecord[] = [];
+    const task: SinkTask = {
+      version: () => '1',
+      start(_p, c) {
+        context = c;
+      },
+      put(records) {
+        pending.push(...records);
+      },
+      // Reports odd values only when flushing: the runner must wait for those reports too.
+      flush() {
+        flushes++;
+        for (const r of pending) if (Number(r.value) % 2 === 1) void context.errantRecordReporter.report(r, new Error('odd')).catch(() => {});
+        pending = [];
+      },
+      stop() {},
+    };
+    const r = runner(held as EmbeddedLog, task, { 'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': 'dlq' }, []);
+    r.start('STARTED');
+    await until(() => dlqAppends > 0 && flushes > 0, 'a flush that reported records, and their DLQ append under way');
+    expect(await committed(log)).toBe(0);
+    release();
+    await until(async () => (await committed(log)) === 30, 'offsets committed once the DLQ append is durable');
+    await r.stop();
+    expect((await readAll(log, 'dlq')).map((d) => d.value!.toString())).toEqual(numbers.filter((n) => Number(n) % 2 === 1));
+  });
+
   it('with errors.tolerance=none fails the task on the first report and commits nothing past it', async () => {
     const log = await logWith(numbers);
     const states: string[] = [];

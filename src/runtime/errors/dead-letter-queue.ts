@@ -11,7 +11,6 @@ import { DLQ_MAX_MESSAGE_BYTES, DLQ_PARTITIONS } from './dead-letter-format.js';
 
 export class DeadLetterQueue {
   private pending: LogRecord[] = [];
-  private pendingBytes = 0;
   private inflight = new Set<Promise<void>>();
   private failure: unknown = null;
   private scheduled: Promise<void> | null = null;
@@ -35,31 +34,27 @@ export class DeadLetterQueue {
     }
   }
 
+  /** Adds a record to the next `flush` (which splits it into appends by size). */
   add(record: LogRecord): void {
     this.pending.push(record);
-    this.pendingBytes += recordBytes(record);
-    if (this.pendingBytes >= APPEND_MAX_BYTES) void this.flush();
   }
 
   /**
    * Appends what is pending soon: records added in the same turn of the event loop share one append
-   * (errant records a sink task reports one by one). Resolves when they are durable.
+   * (errant records a sink task reports one by one). Resolves when they — and every append before
+   * them, whoever started it — are durable.
    */
   flushSoon(): Promise<void> {
     if (this.scheduled === null) {
       this.scheduled = new Promise<void>((resolve, reject) =>
         setImmediate(() => {
           this.scheduled = null;
-          (this.flush() ?? Promise.resolve()).then(resolve, reject);
+          this.drain().then(resolve, reject);
         }),
       );
       this.scheduled.catch(() => {});
     }
     return this.scheduled;
-  }
-
-  get hasPending(): boolean {
-    return this.pending.length > 0;
   }
 
   /**
@@ -71,7 +66,6 @@ export class DeadLetterQueue {
     if (this.pending.length === 0) return null;
     const records = this.pending;
     this.pending = [];
-    this.pendingBytes = 0;
     const appends: Promise<unknown>[] = [];
     let group: LogRecord[] = [];
     let bytes = 0;
