@@ -289,6 +289,11 @@ describe('Java replacement syntax', () => {
     expect(route('(a)(b)', '$10', 'ab')).toBe('a0');
   });
 
+  it('replaces the first match found from the start, as Java matches() then replaceFirst()', () => {
+    // "ab" matches a|ab entirely, but replaceFirst finds "a" first: Debezium routes it to "Xb".
+    expect(route('a|ab', 'X', 'ab')).toBe('Xb');
+  });
+
   it('refuses references to groups that do not exist', () => {
     expect(configError(() => router({ 'topic.regex': '(a)', 'topic.replacement': '$2' })).key).toBe('topic.replacement');
     expect(configError(() => router({ 'topic.regex': '(a)', 'topic.replacement': '${x}' })).key).toBe('topic.replacement');

@@ -5,10 +5,10 @@
  * configure time, or at the first record for a reference to a missing group) is a ConfigError here.
  */
 import { ConfigError } from '../../src/sdk/index.js';
-import { compileJavaPattern, expandReplacement, parseJavaReplacement, type ReplacementPart } from '../support/java-pattern.js';
+import { compileJavaPattern, parseJavaReplacement, replaceFirstIfMatches, type JavaPattern, type ReplacementPart } from '../support/java-pattern.js';
 
 export class RegexRewrite {
-  private readonly whole: RegExp;
+  private readonly pattern: JavaPattern;
   private readonly parts: readonly ReplacementPart[];
 
   constructor(pattern: string, replacement: string, patternKey: string, replacementKey: string) {
@@ -25,12 +25,11 @@ export class RegexRewrite {
     } catch (err) {
       throw fail(replacementKey, replacement, err);
     }
-    this.whole = compiled.whole;
+    this.pattern = compiled;
   }
 
-  /** The rewritten text when `input` matches entirely, else null. */
+  /** The rewritten text when `input` matches entirely, else null (the first match replaced, as Java's replaceFirst). */
   apply(input: string): string | null {
-    const m = this.whole.exec(input);
-    return m === null ? null : expandReplacement(this.parts, m);
+    return replaceFirstIfMatches(this.pattern, this.parts, input);
   }
 }

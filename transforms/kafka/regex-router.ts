@@ -8,7 +8,7 @@
  * then too, where Kafka fails at the first matching record. Results are remembered per topic.
  */
 import { ConfigDef, ConfigError, type ConnectRecord, type Transformation } from '../../src/sdk/index.js';
-import { compileJavaPattern, expandReplacement, JavaPatternError, parseJavaReplacement, type JavaPattern, type ReplacementPart } from '../support/java-pattern.js';
+import { compileJavaPattern, replaceFirstIfMatches, JavaPatternError, parseJavaReplacement, type JavaPattern, type ReplacementPart } from '../support/java-pattern.js';
 import { parseConfig } from '../support/parse-config.js';
 
 /** Distinct topics remembered before the memo starts over. */
@@ -67,10 +67,6 @@ export class RegexRouter implements Transformation {
   close(): void {}
 
   private route(topic: string): string | null {
-    const p = this.pattern!;
-    if (!p.whole.test(topic)) return null;
-    // Java's replaceFirst searches again from the start: the first match need not span the topic.
-    const m = p.find.exec(topic)!;
-    return topic.slice(0, m.index) + expandReplacement(this.parts, m) + topic.slice(m.index + m[0].length);
+    return replaceFirstIfMatches(this.pattern!, this.parts, topic);
   }
 }

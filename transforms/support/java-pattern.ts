@@ -323,3 +323,14 @@ export function expandReplacement(parts: readonly ReplacementPart[], m: RegExpEx
   }
   return out;
 }
+
+/**
+ * Java's `if (matcher.matches()) return matcher.replaceFirst(replacement)`: null unless `input`
+ * matches entirely; else the first match found from the start (which need not span the input, e.g.
+ * `a|ab` on "ab") replaced.
+ */
+export function replaceFirstIfMatches(pattern: JavaPattern, parts: readonly ReplacementPart[], input: string): string | null {
+  if (!pattern.whole.test(input)) return null;
+  const m = pattern.find.exec(input)!;
+  return input.slice(0, m.index) + expandReplacement(parts, m) + input.slice(m.index + m[0].length);
+}
