@@ -18,8 +18,8 @@ import { bigDecimalString, javaDoubleString, javaFloatString, parseJavaDouble, p
 import { parseConfig } from '../support/parse-config.js';
 import type { RecordPart } from '../support/record-part.js';
 import { requireMap, requireStruct } from '../support/requirements.js';
-import { copySchemaBasics } from '../support/schema-util.js';
-import { defineReplaceNullWithDefault, fieldValue, PerSchema, REPLACE_NULL_WITH_DEFAULT_CONFIG } from '../support/struct-values.js';
+import { copySchemaBasics, PerSchema } from '../support/schema-util.js';
+import { defineReplaceNullWithDefault, fieldValue, REPLACE_NULL_WITH_DEFAULT_CONFIG } from '../support/struct-values.js';
 
 const SPEC = 'spec';
 const PURPOSE = 'cast types';

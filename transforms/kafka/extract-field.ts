@@ -8,7 +8,7 @@ import { ConfigDef, DataError, type ConnectRecord, type Schema, type Transformat
 import { defineFieldSyntaxVersion, FieldPath, fieldSyntaxVersionOf } from '../support/field-path.js';
 import type { RecordPart } from '../support/record-part.js';
 import { requireMapOrNull, requireStructOrNull } from '../support/requirements.js';
-import { SchemaCache } from '../support/schema-util.js';
+import { PerSchema } from '../support/schema-util.js';
 import { defineReplaceNullWithDefault, REPLACE_NULL_WITH_DEFAULT_CONFIG } from '../support/struct-values.js';
 
 const PURPOSE = 'field extraction';
@@ -22,7 +22,7 @@ export class ExtractField implements Transformation {
   private path = FieldPath.parse('', 'V1');
   private originalPath = '';
   private replaceNullWithDefault = true;
-  private readonly schemas = new SchemaCache();
+  private readonly schemas = new PerSchema<Schema>();
   private readonly deriveSchema = (s: Schema): Schema => {
     // Kafka's Schema.field() refuses non-struct schemas with this message.
     if (s.type !== 'struct') throw new DataError('Cannot look up fields on non-struct type');

@@ -13,8 +13,7 @@ import { describeValue } from '../support/describe-value.js';
 import { parseConfig } from '../support/parse-config.js';
 import type { RecordPart } from '../support/record-part.js';
 import { isPlainObject, requireMap, requireStructOrNull, type PlainObject } from '../support/requirements.js';
-import { copySchemaBasics } from '../support/schema-util.js';
-import { PerSchema } from '../support/struct-values.js';
+import { copySchemaBasics, PerSchema } from '../support/schema-util.js';
 
 const PURPOSE = 'flattening';
 

@@ -12,8 +12,8 @@ import { ConfigDef, ConfigError, DataError, oneOf, SchemaBuilder, Struct, type C
 import { parseConfig } from '../support/parse-config.js';
 import type { RecordPart } from '../support/record-part.js';
 import { requireMap, requireStruct } from '../support/requirements.js';
-import { copySchemaBasics } from '../support/schema-util.js';
-import { defineReplaceNullWithDefault, fieldValue, nonEmptyList, PerSchema, REPLACE_NULL_WITH_DEFAULT_CONFIG } from '../support/struct-values.js';
+import { copySchemaBasics, PerSchema } from '../support/schema-util.js';
+import { defineReplaceNullWithDefault, fieldValue, nonEmptyList, REPLACE_NULL_WITH_DEFAULT_CONFIG } from '../support/struct-values.js';
 
 const CONFIG_DEF = defineReplaceNullWithDefault(new ConfigDef()
   .define({ name: 'fields', type: 'LIST', importance: 'HIGH', validator: nonEmptyList(), documentation: 'Field names in the record whose values are to be copied or moved to headers.' })

@@ -6,7 +6,7 @@
  */
 import { ConfigDef, SchemaBuilder, Struct, type ConnectRecord, type Schema, type Transformation } from '../../src/sdk/index.js';
 import type { RecordPart } from '../support/record-part.js';
-import { SchemaCache } from '../support/schema-util.js';
+import { PerSchema } from '../support/schema-util.js';
 
 const FIELD = 'field';
 
@@ -19,7 +19,7 @@ const CONFIG_DEF = new ConfigDef().define({
 
 export class HoistField implements Transformation {
   private fieldName = '';
-  private readonly schemas = new SchemaCache();
+  private readonly schemas = new PerSchema<Schema>();
   private readonly deriveSchema = (s: Schema): Schema => SchemaBuilder.struct().field(this.fieldName, s).build();
 
   constructor(private readonly part: RecordPart) {}

@@ -10,7 +10,7 @@
 import { ConfigDef, ConfigError, SchemaBuilder, Schemas, Struct, type ConnectRecord, type Schema, type Transformation } from '../../src/sdk/index.js';
 import type { RecordPart } from '../support/record-part.js';
 import { requireMap, requireSinkRecord, requireStruct } from '../support/requirements.js';
-import { copySchemaBasics, SchemaCache } from '../support/schema-util.js';
+import { copySchemaBasics, PerSchema } from '../support/schema-util.js';
 import { defineReplaceNullWithDefault, fieldValue, REPLACE_NULL_WITH_DEFAULT_CONFIG } from '../support/struct-values.js';
 
 const PURPOSE = 'field insertion';
@@ -58,7 +58,7 @@ export class InsertField implements Transformation {
   private staticField: InsertionSpec | null = null;
   private staticValue: string | null = null;
   private replaceNullWithDefault = true;
-  private readonly schemas = new SchemaCache();
+  private readonly schemas = new PerSchema<Schema>();
   private readonly deriveSchema = (s: Schema): Schema => this.updatedSchema(s);
 
   constructor(private readonly part: RecordPart) {}

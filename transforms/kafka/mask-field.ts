@@ -11,7 +11,8 @@
 import { ConfigDef, DataError, Decimal, LOGICAL, Struct, type ConnectRecord, type Schema, type Transformation } from '../../src/sdk/index.js';
 import type { RecordPart } from '../support/record-part.js';
 import { isPlainObject, requireMap, requireStruct, type PlainObject } from '../support/requirements.js';
-import { defineReplaceNullWithDefault, fieldValue, nonEmptyList, nonEmptyString, PerSchema, REPLACE_NULL_WITH_DEFAULT_CONFIG } from '../support/struct-values.js';
+import { defineReplaceNullWithDefault, fieldValue, nonEmptyList, nonEmptyString, REPLACE_NULL_WITH_DEFAULT_CONFIG } from '../support/struct-values.js';
+import { PerSchema } from '../support/schema-util.js';
 
 const PURPOSE = 'mask fields';
 const FIELDS = 'fields';

@@ -10,8 +10,8 @@
 import { ConfigDef, ConfigError, SchemaBuilder, Struct, type ConnectRecord, type Schema, type Transformation } from '../../src/sdk/index.js';
 import type { RecordPart } from '../support/record-part.js';
 import { requireMap, requireStruct, type PlainObject } from '../support/requirements.js';
-import { copySchemaBasics } from '../support/schema-util.js';
-import { defineReplaceNullWithDefault, fieldValue, javaList, PerSchema, REPLACE_NULL_WITH_DEFAULT_CONFIG } from '../support/struct-values.js';
+import { copySchemaBasics, PerSchema } from '../support/schema-util.js';
+import { defineReplaceNullWithDefault, fieldValue, javaList, REPLACE_NULL_WITH_DEFAULT_CONFIG } from '../support/struct-values.js';
 
 const PURPOSE = 'field replacement';
 const EXCLUDE = 'exclude';

@@ -7,7 +7,7 @@
 import { ConfigDef, ConfigError, Struct, type ConnectRecord, type Schema, type Transformation } from '../../src/sdk/index.js';
 import type { RecordPart } from '../support/record-part.js';
 import { requireSchema } from '../support/requirements.js';
-import { SchemaCache } from '../support/schema-util.js';
+import { PerSchema } from '../support/schema-util.js';
 import { defineReplaceNullWithDefault, fieldValue, REPLACE_NULL_WITH_DEFAULT_CONFIG } from '../support/struct-values.js';
 
 const SCHEMA_NAME = 'schema.name';
@@ -23,7 +23,7 @@ export class SetSchemaMetadata implements Transformation {
   private schemaName: string | null = null;
   private schemaVersion: number | null = null;
   private replaceNullWithDefault = true;
-  private readonly schemas = new SchemaCache();
+  private readonly schemas = new PerSchema<Schema>();
   private readonly deriveSchema = (s: Schema): Schema => {
     const out: { -readonly [K in keyof Schema]: Schema[K] } = { ...s };
     if (this.schemaName !== null) out.name = this.schemaName;

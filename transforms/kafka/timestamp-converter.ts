@@ -16,8 +16,8 @@ import { parseJavaDate } from '../support/java-date-parse.js';
 import { parseConfig } from '../support/parse-config.js';
 import type { RecordPart } from '../support/record-part.js';
 import { requireMap, requireStructOrNull } from '../support/requirements.js';
-import { copySchemaBasics } from '../support/schema-util.js';
-import { defineReplaceNullWithDefault, fieldValue, PerSchema, REPLACE_NULL_WITH_DEFAULT_CONFIG } from '../support/struct-values.js';
+import { copySchemaBasics, PerSchema } from '../support/schema-util.js';
+import { defineReplaceNullWithDefault, fieldValue, REPLACE_NULL_WITH_DEFAULT_CONFIG } from '../support/struct-values.js';
 
 type Kind = 'string' | 'unix' | 'Date' | 'Time' | 'Timestamp';
 type Precision = 'seconds' | 'milliseconds' | 'microseconds' | 'nanoseconds';

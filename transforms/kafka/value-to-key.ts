@@ -8,7 +8,8 @@
 import { ConfigDef, DataError, SchemaBuilder, Struct, type ConnectRecord, type Field, type Schema, type Transformation } from '../../src/sdk/index.js';
 import { schemaField } from '../support/field-path.js';
 import { requireMap, requireStruct, type PlainObject } from '../support/requirements.js';
-import { defineReplaceNullWithDefault, fieldValue, nonEmptyList, PerSchema, REPLACE_NULL_WITH_DEFAULT_CONFIG } from '../support/struct-values.js';
+import { defineReplaceNullWithDefault, fieldValue, nonEmptyList, REPLACE_NULL_WITH_DEFAULT_CONFIG } from '../support/struct-values.js';
+import { PerSchema } from '../support/schema-util.js';
 
 const PURPOSE = 'copying fields from value to key';
 const FIELDS = 'fields';

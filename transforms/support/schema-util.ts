@@ -20,11 +20,11 @@ export function structLike(source: Schema): SchemaBuilder {
   return source.optional ? b.optional() : b;
 }
 
-/** Derived schemas per input schema, computed once. */
-export class SchemaCache {
-  private readonly cache = new WeakMap<Schema, Schema>();
+/** Something derived once per input schema (a schema, or a schema and its index plan); weakly keyed. */
+export class PerSchema<T> {
+  private readonly cache = new WeakMap<Schema, T>();
 
-  get(input: Schema, derive: (s: Schema) => Schema): Schema {
+  get(input: Schema, derive: (s: Schema) => T): T {
     let out = this.cache.get(input);
     if (out === undefined) this.cache.set(input, (out = derive(input)));
     return out;

@@ -3,7 +3,7 @@
  * key with their exact messages, reading a struct field with or without its default, and a cache of
  * per-schema plans (a derived schema plus whatever index mapping goes with it).
  */
-import { ConfigError, type ConfigDef, type Field, type Schema, type Struct, type Validator } from '../../src/sdk/index.js';
+import { ConfigError, type ConfigDef, type Field, type Struct, type Validator } from '../../src/sdk/index.js';
 
 export const REPLACE_NULL_WITH_DEFAULT_CONFIG = 'replace.null.with.default';
 
@@ -49,15 +49,4 @@ export function nonEmptyString(): Validator {
 export function fieldValue(struct: Struct, field: Field, withDefault: boolean): unknown {
   const v = struct.valueAt(field.index) ?? null;
   return v === null && withDefault && field.schema.defaultValue !== undefined ? field.schema.defaultValue : v;
-}
-
-/** Something derived once per input schema (a schema and its index plan); weakly keyed. */
-export class PerSchema<T> {
-  private readonly cache = new WeakMap<Schema, T>();
-
-  get(input: Schema, derive: (s: Schema) => T): T {
-    let out = this.cache.get(input);
-    if (out === undefined) this.cache.set(input, (out = derive(input)));
-    return out;
-  }
 }
