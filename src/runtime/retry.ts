@@ -7,14 +7,21 @@ export interface BackoffOptions {
   readonly initialMs?: number;
   readonly maxMs?: number;
   readonly random?: () => number;
+  /**
+   * When the doubled delay passes `maxMs`: `cap` (default) waits `maxMs` (jittered); `random` waits
+   * a random time below `maxMs`, as Kafka Connect's `errors.retry.delay.max.ms`.
+   */
+  readonly overMax?: 'cap' | 'random';
 }
 
 export function backoffDelay(attempt: number, opts: BackoffOptions = {}): number {
   const initial = opts.initialMs ?? 300;
   const max = opts.maxMs ?? 60_000;
-  const base = Math.min(max, initial * 2 ** Math.max(0, Math.min(attempt, 30)));
-  const jitter = 0.8 + 0.4 * (opts.random ?? Math.random)();
-  return Math.max(0, Math.round(base * jitter));
+  const random = opts.random ?? Math.random;
+  const doubled = initial * 2 ** Math.max(0, Math.min(attempt, 30));
+  if (doubled > max && opts.overMax === 'random') return Math.round(random() * max);
+  const jitter = 0.8 + 0.4 * random();
+  return Math.max(0, Math.round(Math.min(max, doubled) * jitter));
 }
 
 /** How long to wait before retrying after `err`: its own `retryAfterMs` when it gives one, else the backoff. */

@@ -17,6 +17,7 @@ import type { SourceRecord } from '../../sdk/records.js';
 import type { Clock } from '../../util/clock.js';
 import { JsonConverter } from '../converters/json-converter.js';
 import { convertToString } from '../converters/values-text.js';
+import { backoffDelay } from '../retry.js';
 import { TransformationError } from '../task-plugins.js';
 import type { TaskId } from '../task-runner.js';
 import { CONNECT_JSON_ENCODING, ENCODING_HEADER, contextHeaders, exceptionClassOf, sourceTargetHeaders, type DeadLetterContext, type Stage } from './dead-letter-format.js';
@@ -46,16 +47,12 @@ export interface ErrorHandlerDeps {
   readonly random?: () => number;
 }
 
-export const RETRY_DELAY_MIN_MS = 300;
-
 /** What the failing class threw: a transformation's own error, not the chain's wrapper naming it. */
 function rootError(err: unknown): unknown {
   return err instanceof TransformationError ? err.cause : err;
 }
 
 export class ErrorHandler {
-  /** Records failed so far (tolerated or not). */
-  failures = 0;
   private sourceEncoder: JsonConverter | null = null;
 
   constructor(private readonly deps: ErrorHandlerDeps) {}
@@ -78,11 +75,9 @@ export class ErrorHandler {
     const now = this.deps.clock.now();
     const deadline = retryTimeoutMs < 0 ? Number.POSITIVE_INFINITY : startedAt + retryTimeoutMs;
     if (now >= deadline) return null;
-    const random = this.deps.random ?? Math.random;
-    let delay = RETRY_DELAY_MIN_MS * 2 ** Math.min(Math.max(0, attempt - 1), 30);
-    // Above the maximum Kafka Connect waits a random time below it; below, ±20% jitter.
-    delay = delay > retryDelayMaxMs ? random() * retryDelayMaxMs : Math.min(retryDelayMaxMs, delay * (0.8 + 0.4 * random()));
-    return Math.max(0, Math.round(Math.min(delay, deadline - now)));
+    // 300 ms doubling, ±20% jitter; above the maximum a random time below it (as Kafka Connect).
+    const delay = backoffDelay(attempt - 1, { initialMs: 300, maxMs: retryDelayMaxMs, overMax: 'random', ...(this.deps.random ? { random: this.deps.random } : {}) });
+    return Math.max(0, Math.min(delay, retryDelayMaxMs, deadline - now));
   }
 
   /** A record read from the log failed: report it (DLQ: the consumed bytes), then tolerate or throw. */
@@ -110,7 +105,6 @@ export class ErrorHandler {
 
   /** Kafka Connect's message, then which record failed where: the task's status trace says it all. */
   private decide(failure: Failure, ctx: DeadLetterContext, what: string): void {
-    this.failures++;
     if (this.tolerant) return;
     throw new ConnectError(`Tolerance exceeded in error handler: ${what} failed in stage ${ctx.stage} (${ctx.className}): ${ctx.message}`, { cause: failure.error });
   }
