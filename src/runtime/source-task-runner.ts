@@ -9,7 +9,7 @@
  */
 import { TributaryError } from '../errors/codes.js';
 import type { Log, LogRecord, RecordHeader } from '../log/log.js';
-import { singleRecordBatchSize } from '../log/codec/record-batch.js';
+import { HEADER_SIZE, singleRecordBatchSize } from '../log/codec/record-batch.js';
 import { partitionForKey } from '../log/partitioner.js';
 import { isRetriable } from '../sdk/errors.js';
 import type { OffsetMap, SourceRecord } from '../sdk/records.js';
@@ -59,7 +59,7 @@ interface Group {
 }
 
 /** A RecordBatch's bytes besides its records. */
-const BATCH_OVERHEAD = 61;
+const BATCH_OVERHEAD = HEADER_SIZE;
 
 export class SourceTaskRunner extends TaskRunner {
   private readonly submitted = new SubmittedBatches();

@@ -157,7 +157,9 @@ describe('a source connector', () => {
     const dir = await workers.tempDir();
     const input = join(dir, 'in.txt');
     const big = 'x'.repeat(5000);
-    const text = Array.from({ length: 30 }, (_, i) => (i === 11 ? big : `line ${i}`)).join('\n') + '\n';
+    // The other 29 lines total ~3.5 KB: one poll, appended in batches under the topic's 2000 bytes.
+    const line = (i: number): string => `line ${i} ${'p'.repeat(110)}`;
+    const text = Array.from({ length: 30 }, (_, i) => (i === 11 ? big : line(i))).join('\n') + '\n';
     await writeFile(input, text);
     await w.log.createTopic('small', { partitions: 1, configs: { 'max.message.bytes': 2000 } });
     const config = {
@@ -166,9 +168,11 @@ describe('a source connector', () => {
     };
     expect((await w.call('POST', '/connectors', { name: 'src', config })).status).toBe(201);
     const delivered = await topicHolds(w, 'small', 29);
-    expect(delivered.map((r) => r.value!.toString())).toEqual(Array.from({ length: 30 }, (_, i) => i).filter((i) => i !== 11).map((i) => `line ${i}`));
+    expect(delivered.map((r) => r.value!.toString())).toEqual(Array.from({ length: 30 }, (_, i) => i).filter((i) => i !== 11).map(line));
     const dead = await topicHolds(w, 'src-dlq', 1);
     expect(dead).toHaveLength(1);
+    // Created by the worker with room for records their own topic refuses.
+    expect((await w.log.describeTopic('src-dlq')).configs['max.message.bytes']).toBe(64 * 1024 * 1024);
     expect(JSON.parse(dead[0]!.value!.toString())).toMatchObject({ schema: { type: 'string' }, payload: big });
     expect(headerMap(dead[0]!)).toMatchObject({
       '__tributary.dlq.encoding': 'connect-json',
