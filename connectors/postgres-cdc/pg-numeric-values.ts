@@ -37,11 +37,9 @@ const pow10 = (n: number): bigint => 10n ** BigInt(n);
 
 /** BigDecimal#setScale without rounding: throws when digits would be lost (ArithmeticException). */
 function withScale(d: Decimal, scale: number): Decimal {
-  if (d.scale === scale) return d;
-  if (d.scale < scale) return new Decimal(d.unscaled * pow10(scale - d.scale), scale);
-  const f = pow10(d.scale - scale);
-  if (d.unscaled % f !== 0n) throw new RangeError(`has more than ${scale} fraction digits`);
-  return new Decimal(d.unscaled / f, scale);
+  const r = d.withScale(scale);
+  if (!r) throw new RangeError(`has more than ${scale} fraction digits`);
+  return r;
 }
 
 /** BigDecimal#setScale(scale, HALF_UP). */

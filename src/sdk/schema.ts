@@ -63,6 +63,13 @@ export const LOGICAL = {
   DECIMAL_SCALE: 'scale',
 } as const;
 
+/**
+ * The most digits a Decimal may have on either side of its point when it is built from text or
+ * rescaled: Postgres' numeric holds 131,072 before and 16,383 after. The bound keeps a hostile
+ * exponent (`1e999999999`, a scale of 2^31) from making one record take minutes and gigabytes.
+ */
+export const MAX_DECIMAL_DIGITS = 150_000;
+
 /** An exact decimal: `unscaled × 10^-scale` (Kafka Connect's BigDecimal). */
 export class Decimal {
   constructor(
@@ -70,18 +77,36 @@ export class Decimal {
     readonly scale: number,
   ) {}
 
-  /** Parses "-12.340" into unscaled -12340, scale 3. */
+  /**
+   * Parses "-12.340" into unscaled -12340, scale 3; an exponent moves the point ("1.5e3": 1500,
+   * scale 0). DataError for text that is not a number, or whose digits would go beyond
+   * MAX_DECIMAL_DIGITS on either side of the point.
+   */
   static parse(text: string): Decimal {
     const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text.trim());
     if (!m || (m[2] === '' && (m[3] ?? '') === '')) throw new DataError(`not a decimal number: ${JSON.stringify(text)}`);
     const frac = m[3] ?? '';
-    let scale = frac.length - Number(m[4] ?? 0);
-    let unscaled = BigInt(`${m[1]}${m[2] || '0'}${frac}`);
-    if (scale < 0) {
-      unscaled *= 10n ** BigInt(-scale);
-      scale = 0;
+    const digits = `${m[2] || '0'}${frac}`;
+    const unscaled = BigInt(`${m[1]}${digits}`);
+    const scale = frac.length - Number(m[4] ?? 0);
+    if (unscaled === 0n) return new Decimal(0n, Math.min(Math.max(scale, 0), MAX_DECIMAL_DIGITS));
+    if (scale > MAX_DECIMAL_DIGITS || digits.length - scale > MAX_DECIMAL_DIGITS) {
+      throw new DataError(`decimal number ${JSON.stringify(text)} has more than ${MAX_DECIMAL_DIGITS} digits on one side of its point`);
     }
-    return new Decimal(unscaled, scale);
+    return scale < 0 ? new Decimal(unscaled * 10n ** BigInt(-scale), 0) : new Decimal(unscaled, scale);
+  }
+
+  /**
+   * This value at `scale` (BigDecimal#setScale without rounding), or undefined when that would drop
+   * non-zero digits or go beyond MAX_DECIMAL_DIGITS.
+   */
+  withScale(scale: number): Decimal | undefined {
+    if (scale === this.scale) return this;
+    if (this.unscaled === 0n) return scale >= 0 && scale <= MAX_DECIMAL_DIGITS ? new Decimal(0n, scale) : undefined;
+    if (Math.abs(scale - this.scale) > MAX_DECIMAL_DIGITS) return undefined;
+    if (scale > this.scale) return new Decimal(this.unscaled * 10n ** BigInt(scale - this.scale), scale);
+    const f = 10n ** BigInt(this.scale - scale);
+    return this.unscaled % f === 0n ? new Decimal(this.unscaled / f, scale) : undefined;
   }
 
   toString(): string {

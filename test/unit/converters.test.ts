@@ -143,6 +143,10 @@ describe('SimpleHeaderConverter', () => {
     ['12:30', Schemas.STRING, '12:30'],
     ['[1,', Schemas.STRING, '[1,'],
     ['True', Schemas.STRING, 'True'],
+    // Exponents beyond what a Decimal holds: not expanded (which would take minutes), a double or the text.
+    ['1e999999999', Schemas.STRING, '1e999999999'],
+    ['1e-999999999', Schemas.FLOAT64, 0],
+    ['0e999999999', Schemas.INT8, 0],
   ])('reads %j by inference', (text, schema, value) => {
     const r = read(text);
     expect(r.schema).toEqual(schema);

@@ -261,6 +261,28 @@ describe('JsonConverter decimal.format', () => {
       .toBe('value on topic "orders": Decimal value 1.234 has more fraction digits than the schema\'s scale 2');
   });
 
+  it('reads numbers with hostile exponents and scales as clear errors or exact values, without expanding them', () => {
+    // Each of these once made the reader compute 10^(exponent): minutes of CPU and gigabytes for one record.
+    const c = converter();
+    const env = (schema: string, payload: string) => `{"schema":${schema},"payload":${payload}}`;
+    const dec = (scale: string) => `{"type":"bytes","name":"org.apache.kafka.connect.data.Decimal","parameters":{"scale":"${scale}"}}`;
+    expect(dataError(() => read(c, env('{"type":"int32"}', '1e398748891'))).message)
+      .toBe('value on topic "orders": decimal number "1e398748891" has more than 150000 digits on one side of its point');
+    expect(dataError(() => read(c, env('{"type":"int64"}', '-7E-999999999'))).message)
+      .toBe('value on topic "orders": decimal number "-7E-999999999" has more than 150000 digits on one side of its point');
+    expect(read(c, env('{"type":"int64"}', '0e999999999')).value).toBe(0);
+    expect(read(c, env('{"type":"int64"}', '-0.0E-999999999')).value).toBe(0);
+    expect(dataError(() => read(c, env('{"type":"int64"}', '1e149999'))).message).toBe('value on topic "orders": 1e149999 is out of the range of int64');
+    expect(dataError(() => read(c, env(dec('2'), '5e-999999999'))).message)
+      .toBe('value on topic "orders": decimal number "5e-999999999" has more than 150000 digits on one side of its point');
+    expect(read(c, env(dec('2'), '5e100')).value).toEqual(new Decimal(5n * 10n ** 102n, 2));
+    expect(dataError(() => read(c, env(dec('2147483647'), '1'))).message)
+      .toBe('value on topic "orders": Decimal schemas with a scale above 150000 (2147483647) are not supported');
+    expect(dataError(() => c.fromConnectData(T, SchemaBuilder.decimal(2).build(), new Decimal(1n, 1_000_000))).message)
+      .toBe('value on topic "orders": Decimal value has mismatching scale for given Decimal schema. Schema has scale 2, value has scale 1000000.');
+    expect(read(converter({ 'schemas.enable': 'false' }), '1e398748891').value).toBe(Infinity);
+  });
+
   it.each([['BASE64'], ['NUMERIC']])('round-trips decimals beyond double precision (%s)', (format) => {
     const c = converter({ 'decimal.format': format });
     fc.assert(

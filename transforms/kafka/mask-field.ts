@@ -86,14 +86,6 @@ function constant<T>(p: Parsed<T>, convert: (t: T) => unknown): Masker {
 
 const int64 = (v: bigint): number | bigint => (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
 
-/** `d` at `scale` when that is exact (a Decimal schema's own scale), else `d` as it is. */
-function atScale(d: Decimal, scale: number): Decimal {
-  if (d.scale === scale) return d;
-  if (d.scale < scale) return new Decimal(d.unscaled * 10n ** BigInt(scale - d.scale), scale);
-  const div = 10n ** BigInt(d.scale - scale);
-  return d.unscaled % div === 0n ? new Decimal(d.unscaled / div, scale) : d;
-}
-
 function typeName(schema: Schema): string {
   return schema.name ?? schema.type;
 }
@@ -118,7 +110,7 @@ function schemaMasker(schema: Schema, r: Replacement | null): Masker {
       const zero = new Decimal(0n, scale);
       return () => zero;
     }
-    return constant(r.decimal, (d) => atScale(d, scale));
+    return constant(r.decimal, (d) => d.withScale(scale) ?? d);
   }
   switch (schema.type) {
     case 'boolean':

@@ -11,7 +11,7 @@
  *   a common element schema when one exists (an array with no common schema has no value schema);
  * - anything else, including a malformed array or map, is the whole text as a string.
  */
-import { type Schema, type SchemaAndValue, DataError, Decimal, LOGICAL, SchemaBuilder, Schemas } from '../../src/sdk/index.js';
+import { type Schema, type SchemaAndValue, DataError, Decimal, LOGICAL, MAX_DECIMAL_DIGITS, SchemaBuilder, Schemas } from '../../src/sdk/index.js';
 import { JavaDateFormat } from './java-date-format.js';
 import { parseJavaDate } from './java-date-parse.js';
 
@@ -114,8 +114,9 @@ function number(token: string): SchemaAndValue | undefined {
   const frac = m[3] ?? '';
   const unscaled = BigInt(`${m[1]}${m[2] || '0'}${frac}`);
   const scale = frac.length - Number(m[4] ?? 0);
-  const pow = 10n ** BigInt(Math.abs(scale));
-  const integral = scale <= 0 ? unscaled * pow : unscaled % pow === 0n ? unscaled / pow : undefined;
+  // An exponent beyond MAX_DECIMAL_DIGITS cannot give an int64 (unless the digits are all zero): not expanded.
+  const pow = Math.abs(scale) > MAX_DECIMAL_DIGITS ? undefined : 10n ** BigInt(Math.abs(scale));
+  const integral = unscaled === 0n ? 0n : pow === undefined ? undefined : scale <= 0 ? unscaled * pow : unscaled % pow === 0n ? unscaled / pow : undefined;
   if (integral !== undefined) {
     const abs = integral < 0n ? -integral - 1n : integral;
     const t = INT_TYPES.find(([max]) => abs <= max);

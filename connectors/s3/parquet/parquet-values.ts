@@ -85,13 +85,9 @@ function dateOf(v: unknown): number {
 
 /** The unscaled value of `d` at the column's scale; DataError when that would round or overflow. */
 export function unscaledAt(d: Decimal, layout: DecimalLayout): bigint {
-  let u = d.unscaled;
-  if (d.scale < layout.scale) u *= 10n ** BigInt(layout.scale - d.scale);
-  else if (d.scale > layout.scale) {
-    const f = 10n ** BigInt(d.scale - layout.scale);
-    if (u % f !== 0n) throw new DataError(`${d.toString()} has more than ${layout.scale} decimal places`);
-    u /= f;
-  }
+  const at = d.withScale(layout.scale);
+  if (!at) throw new DataError(`${d.toString()} has more than ${layout.scale} decimal places`);
+  const u = at.unscaled;
   if (u >= layout.bound || u <= -layout.bound) throw new DataError(`${d.toString()} does not fit DECIMAL(${layout.precision},${layout.scale})`);
   return u;
 }

@@ -46,14 +46,6 @@ export function quoteJson(s: string): string {
   return `${out}${s.slice(from)}"`;
 }
 
-/** `d` with scale `scale` when that loses no digits, else undefined. */
-export function rescale(d: Decimal, scale: number): Decimal | undefined {
-  if (d.scale === scale) return d;
-  if (d.scale < scale) return new Decimal(d.unscaled * 10n ** BigInt(scale - d.scale), scale);
-  const factor = 10n ** BigInt(d.scale - scale);
-  return d.unscaled % factor === 0n ? new Decimal(d.unscaled / factor, scale) : undefined;
-}
-
 /** Java's `BigInteger.toByteArray`: minimal two's-complement big-endian bytes (0 is one zero byte). */
 export const toTwosComplement = twosComplementBytes;
 

@@ -6,7 +6,7 @@
  * Unlike Kafka, input is checked strictly against the schema (Jackson would read `"x"` in an int32
  * field as 0, or `12.5` as 12); every failure is a DataError naming the field path and topic.
  */
-import { type Schema, Decimal, INT64_MAX, INT64_MIN, LOGICAL, Struct, validateValue } from '../../sdk/index.js';
+import { type Schema, Decimal, INT64_MAX, INT64_MIN, LOGICAL, MAX_DECIMAL_DIGITS, Struct, validateValue } from '../../sdk/index.js';
 import {
   bigDecimalString,
   decodeBase64,
@@ -14,7 +14,6 @@ import {
   javaDoubleString,
   javaFloatString,
   quoteJson,
-  rescale,
   toTwosComplement,
 } from './java-text.js';
 import { type JsonValue, JsonNumber, JsonObject, nodeType } from './lossless-json.js';
@@ -61,7 +60,7 @@ export function toJson(schema: Schema | null, value: unknown, o: JsonDataOptions
   switch (schema.name) {
     case LOGICAL.DECIMAL: {
       const scale = decimalScale(schema, at);
-      const d = rescale(value as Decimal, scale);
+      const d = (value as Decimal).withScale(scale);
       if (!d) {
         throw at.fail(`Decimal value has mismatching scale for given Decimal schema. Schema has scale ${scale}, value has scale ${(value as Decimal).scale}.`);
       }
@@ -144,6 +143,7 @@ export function decimalScale(schema: Schema, at: Where): number {
   if (!/^[+-]?\d+$/.test(text.trim()) || Number(text) > 2147483647) throw at.fail(`Invalid scale parameter found in Decimal schema: ${text}`);
   const scale = Number(text);
   if (scale < 0) throw at.fail(`Decimal schemas with a negative scale (${scale}) are not supported`);
+  if (scale > MAX_DECIMAL_DIGITS) throw at.fail(`Decimal schemas with a scale above ${MAX_DECIMAL_DIGITS} (${scale}) are not supported`);
   return scale;
 }
 
@@ -279,7 +279,7 @@ function mapToConnect(schema: Schema, node: JsonValue, o: JsonDataOptions, at: W
 function decimalToConnect(schema: Schema, node: JsonValue, at: Where): Decimal {
   const scale = decimalScale(schema, at);
   if (node instanceof JsonNumber) {
-    const d = rescale(Decimal.parse(node.raw), scale);
+    const d = decimalOf(node, at).withScale(scale);
     if (!d) throw at.fail(`Decimal value ${node.raw} has more fraction digits than the schema's scale ${scale}`);
     return d;
   }
@@ -299,13 +299,23 @@ function intNode(node: JsonValue, type: keyof typeof INT_BOUNDS, at: Where, wron
   let v: bigint;
   if (node.integral) v = node.toBigInt();
   else {
-    const d = rescale(Decimal.parse(node.raw), 0);
-    if (!d) throw at.fail(`${wrongType} a number with a fraction (${node.raw})`);
-    v = d.unscaled;
+    const d = decimalOf(node, at);
+    const whole = d.withScale(0);
+    if (!whole) throw at.fail(`${wrongType} a number with a fraction (${node.raw})`);
+    v = whole.unscaled;
   }
   const [lo, hi] = INT_BOUNDS[type];
   if (v < lo || v > hi) throw at.fail(`${node.raw} is out of the range of ${type}`);
   return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+}
+
+/** The exact value of a number token; the failure names the path when it has too many digits to hold. */
+function decimalOf(node: JsonNumber, at: Where): Decimal {
+  try {
+    return Decimal.parse(node.raw);
+  } catch (err) {
+    throw at.fail((err as Error).message);
+  }
 }
 
 function toDate(ms: number, at: Where): Date {

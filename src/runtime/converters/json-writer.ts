@@ -12,7 +12,7 @@
  * (`SchemaBuilder.build` freezes them). Schemas that are not frozen are never compiled.
  */
 import { type Schema, Decimal, INT64_MAX, INT64_MIN, LOGICAL, Struct } from '../../sdk/index.js';
-import { bigDecimalString, javaDoubleString, javaFloatString, quoteJson, rescale, toTwosComplement } from './java-text.js';
+import { bigDecimalString, javaDoubleString, javaFloatString, quoteJson, toTwosComplement } from './java-text.js';
 import { type JsonDataOptions, decimalScale } from './json-data.js';
 import { schemasEqual } from './schema-equality.js';
 import { Where } from './where.js';
@@ -142,7 +142,7 @@ function decimalWriter(schema: Schema, o: JsonDataOptions, other: Write): Write 
   const numeric = o.decimalFormat === 'NUMERIC';
   return (v) => {
     if (!(v instanceof Decimal)) return other(v);
-    const d = rescale(v, scale) ?? unsure();
+    const d = v.withScale(scale) ?? unsure();
     return numeric ? bigDecimalString(d) : `"${twosComplementBase64(d.unscaled)}"`;
   };
 }

@@ -13,7 +13,7 @@
  */
 import { type Schema, type SchemaAndValue, DataError, Decimal, SchemaBuilder, Schemas, Struct } from '../../sdk/index.js';
 import { schemalessToConnect } from './json-data.js';
-import { bigDecimalString, javaDoubleString, javaFloatString, rescale } from './java-text.js';
+import { bigDecimalString, javaDoubleString, javaFloatString } from './java-text.js';
 import { parseJson } from './lossless-json.js';
 
 const MILLIS_PER_DAY = 86_400_000;
@@ -119,8 +119,15 @@ const INT_SCHEMAS: readonly [bigint, bigint, Schema][] = [
 ];
 
 function parseNumber(token: string): SchemaAndValue {
-  const d = Decimal.parse(token);
-  const integral = rescale(d, 0);
+  let d: Decimal;
+  try {
+    d = Decimal.parse(token);
+  } catch {
+    // More digits than a Decimal holds here (an exponent like 1e999999999): a double if one fits, else the text.
+    const f = Number(token);
+    return Number.isFinite(f) ? { schema: Schemas.FLOAT64, value: f } : { schema: Schemas.STRING, value: token };
+  }
+  const integral = d.withScale(0);
   if (integral) {
     const v = integral.unscaled;
     for (const [lo, hi, schema] of INT_SCHEMAS) {
