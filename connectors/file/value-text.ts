@@ -16,12 +16,15 @@ export function valueText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
   if (value instanceof Struct) {
-    const fields: string[] = [];
+    let text = 'Struct{';
+    let first = true;
     for (const f of value.schema.fields ?? []) {
-      const v = value.getWithoutDefault(f.name);
-      if (v !== null && v !== undefined) fields.push(`${f.name}=${valueText(v)}`);
+      const v = value.valueAt(f.index);
+      if (v === null || v === undefined) continue;
+      text += `${first ? '' : ','}${f.name}=${valueText(v)}`;
+      first = false;
     }
-    return `Struct{${fields.join(',')}}`;
+    return `${text}}`;
   }
   if (value instanceof Map) return `{${[...value].map(([k, v]) => `${valueText(k)}=${valueText(v)}`).join(', ')}}`;
   if (Array.isArray(value)) return `[${value.map(valueText).join(', ')}]`;
