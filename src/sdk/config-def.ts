@@ -5,7 +5,8 @@
  *
  * Configs arrive as string maps (connector JSON). `parse` converts them to typed values, applies
  * defaults and validators, and returns a frozen `ParsedConfig`; it throws one `ConfigError` listing
- * every problem. `validate` returns the same findings per key instead of throwing.
+ * every problem, naming the key when only one is at fault. `validate` returns the same findings per
+ * key instead of throwing.
  *
  * @example
  * ```ts
@@ -133,16 +134,24 @@ export class ConfigDef {
     return [...new Set([...this.keys.values()].map((k) => k.group).filter((g): g is string => !!g))];
   }
 
-  /** Parses and validates; throws one ConfigError listing every error. */
+  /**
+   * Parses and validates; throws one ConfigError listing every error, with `key` set when exactly
+   * one key has problems.
+   */
   parse(props: Readonly<Record<string, string>>): ParsedConfig {
     const values = new Map<string, unknown>();
     const errors: string[] = [];
+    const failing: string[] = [];
     for (const key of this.keys.values()) {
       const r = this.parseKey(key, props);
-      if (r.errors.length > 0) errors.push(...r.errors);
-      else values.set(key.name, r.value);
+      if (r.errors.length > 0) {
+        errors.push(...r.errors);
+        failing.push(key.name);
+      } else {
+        values.set(key.name, r.value);
+      }
     }
-    if (errors.length > 0) throw new ConfigError(errors.join('\n'));
+    if (errors.length > 0) throw new ConfigError(errors.join('\n'), failing.length === 1 ? { key: failing[0]! } : undefined);
     return new ParsedConfig(values, Object.freeze({ ...props }));
   }
 

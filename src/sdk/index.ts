@@ -6,6 +6,7 @@ export type * from './converter.js';
 export * from './errors.js';
 export * from './java-number-text.js';
 export type * from './logger.js';
+export * from './lru-cache.js';
 export type * from './plugin.js';
 export * from './records.js';
 export * from './schema.js';

@@ -15,7 +15,7 @@ describe('ExtractField config', () => {
   it('requires field and a known syntax version', () => {
     expect(() => make({})).toThrow('Missing required configuration "field" which has no default value.');
     expect(() => make({ field: 'a', 'field.syntax.version': 'V3' })).toThrow(
-      new ConfigError('Invalid value V3 for configuration field.syntax.version: String must be one of (case insensitive): V1, V2'),
+      new ConfigError('Invalid value V3 for configuration field.syntax.version: String must be one of (case insensitive): V1, V2', { key: 'field.syntax.version' }),
     );
     expect(() => make({ field: 'a', 'field.syntax.version': 'v2' })).not.toThrow();
   });

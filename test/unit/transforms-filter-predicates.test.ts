@@ -27,7 +27,7 @@ describe('TopicNameMatches', () => {
 
   it('validates the pattern', () => {
     expect(() => new TopicNameMatches().configure({})).toThrow('Missing required configuration "pattern" which has no default value.');
-    expect(() => make('')).toThrow(new ConfigError('Invalid value  for configuration pattern: String must be non-empty'));
+    expect(() => make('')).toThrow(new ConfigError('Invalid value  for configuration pattern: String must be non-empty', { key: 'pattern' }));
     expect(() => make('[')).toThrow(/^Invalid value \[ for configuration pattern: Invalid regex: /);
     const report = new TopicNameMatches().config().validate({ pattern: '*' });
     expect(report[0]!.errors).toHaveLength(1);

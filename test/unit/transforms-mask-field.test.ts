@@ -50,7 +50,7 @@ describe('MaskField config', () => {
   });
 
   it('refuses an empty replacement', () => {
-    expect(() => make('short', '')).toThrow(new ConfigError('Invalid value  for configuration replacement: String must be non-empty'));
+    expect(() => make('short', '')).toThrow(new ConfigError('Invalid value  for configuration replacement: String must be non-empty', { key: 'replacement' }));
   });
 });
 

@@ -19,9 +19,8 @@
  * Derived schemas are computed once per input schema and new topic; topic and key-field rewrites
  * are cached per topic (`logical.*.cache.size` entries).
  */
-import { ConfigError, DataError, SchemaBuilder, Schemas, Struct, type ConfigDef, type ConnectRecord, type Schema, type Transformation } from '../../src/sdk/index.js';
+import { ConfigError, DataError, LruCache, SchemaBuilder, Schemas, Struct, type ConfigDef, type ConnectRecord, type Schema, type Transformation } from '../../src/sdk/index.js';
 import { isPlainObject, requireMap, requireStruct } from '../support/requirements.js';
-import { BoundedCache } from './bounded-cache.js';
 import { AFTER, BEFORE, ENVELOPE_SUFFIX, fieldOf, isEnvelopeSchema } from './envelope.js';
 import {
   KEY_ENFORCE_UNIQUENESS,
@@ -62,8 +61,8 @@ export class LogicalTopicRouter<R extends ConnectRecord = ConnectRecord> impleme
   private enforceUniqueness = true;
   private keyFieldName = '';
   private adjuster!: SchemaNameAdjuster;
-  private topics!: BoundedCache<string, string | null>;
-  private keyIds!: BoundedCache<string, string>;
+  private topics!: LruCache<string, string | null>;
+  private keyIds!: LruCache<string, string>;
   private keySchemas = new WeakMap<Schema, Map<string, Schema>>();
   private envelopes = new WeakMap<Schema, Map<string, EnvelopeShape>>();
   /** The last topic seen and its routing: records of one batch mostly share a topic. */
@@ -89,8 +88,8 @@ export class LogicalTopicRouter<R extends ConnectRecord = ConnectRecord> impleme
     this.adjuster = new SchemaNameAdjuster(cfg.getString(SCHEMA_NAME_ADJUSTMENT_MODE)!.trim().toLowerCase() as SchemaNameAdjustmentMode);
     const destinationSize = cfg.get(LOGICAL_DESTINATION_CACHE_SIZE) as number | null;
     const size = destinationSize ?? (this.variant.legacyCacheKey ? cfg.getInt(LOGICAL_TABLE_CACHE_SIZE) : 16);
-    this.topics = new BoundedCache(size);
-    this.keyIds = new BoundedCache(size);
+    this.topics = new LruCache(size);
+    this.keyIds = new LruCache(size);
     this.keySchemas = new WeakMap();
     this.envelopes = new WeakMap();
     this.lastTopic = null;

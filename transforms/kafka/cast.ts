@@ -15,7 +15,6 @@ import { ConfigDef, ConfigError, DataError, Decimal, INT64_MAX, INT64_MIN, LOGIC
 import { describeValue } from '../support/describe-value.js';
 import { formatIsoLike, MS_PER_DAY } from '../support/java-date-format.js';
 import { bigDecimalString, javaDoubleString, javaFloatString, parseJavaDouble, parseJavaInteger } from '../support/java-number-text.js';
-import { parseConfig } from '../support/parse-config.js';
 import type { RecordPart } from '../support/record-part.js';
 import { requireMap, requireStruct } from '../support/requirements.js';
 import { copySchemaBasics, PerSchema } from '../support/schema-util.js';
@@ -24,6 +23,7 @@ import { defineReplaceNullWithDefault, fieldValue, REPLACE_NULL_WITH_DEFAULT_CON
 const SPEC = 'spec';
 const PURPOSE = 'cast types';
 const INPUT_TYPES: readonly SchemaType[] = ['int8', 'int16', 'int32', 'int64', 'float32', 'float64', 'boolean', 'string', 'bytes'];
+const IS_INPUT_TYPE = new Set<string>(INPUT_TYPES);
 const OUTPUT_TYPES: readonly SchemaType[] = ['int8', 'int16', 'int32', 'int64', 'float32', 'float64', 'boolean', 'string'];
 const ALL_TYPES: readonly SchemaType[] = [...INPUT_TYPES, 'array', 'map', 'struct'];
 const javaTypes = (types: readonly SchemaType[]): string => `[${types.map((t) => t.toUpperCase()).join(', ')}]`;
@@ -150,7 +150,7 @@ function castValue(schema: Schema | null, value: unknown, target: SchemaType): u
   if (value === null || value === undefined) return null;
   const type = schema ? schema.type : inferType(value);
   if (type === undefined) throw new DataError(`Cast transformation was passed a value of type ${describeValue(value)} which is not supported by Connect's data API`);
-  if (!INPUT_TYPES.includes(type)) throw new DataError(`Cast transformation does not support casting from ${type.toUpperCase()}; supported types are ${javaTypes(INPUT_TYPES)}`);
+  if (!IS_INPUT_TYPE.has(type)) throw new DataError(`Cast transformation does not support casting from ${type.toUpperCase()}; supported types are ${javaTypes(INPUT_TYPES)}`);
   const v = schema?.name !== undefined && target !== 'string' ? encodeLogical(schema, value) : value;
   const isFloat = type === 'float32' || type === 'float64';
   switch (target) {
@@ -216,7 +216,7 @@ export class Cast implements Transformation {
 
   configure(props: Readonly<Record<string, string>>): void {
     this.plans = new PerSchema<Plan>();
-    const cfg = parseConfig(CONFIG_DEF, props);
+    const cfg = CONFIG_DEF.parse(props);
     this.casts = parseSpec(cfg.getList(SPEC));
     this.replaceNullWithDefault = cfg.getBoolean(REPLACE_NULL_WITH_DEFAULT_CONFIG);
   }

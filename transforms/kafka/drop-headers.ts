@@ -3,7 +3,6 @@
  * is in `headers` (all of its values), keeping the others in order.
  */
 import { ConfigDef, type ConnectRecord, type Transformation } from '../../src/sdk/index.js';
-import { parseConfig } from '../support/parse-config.js';
 import { nonEmptyList } from '../support/struct-values.js';
 
 const CONFIG_DEF = new ConfigDef().define({
@@ -18,7 +17,7 @@ export class DropHeaders implements Transformation {
   }
 
   configure(props: Readonly<Record<string, string>>): void {
-    this.drop = new Set(parseConfig(CONFIG_DEF, props).getList('headers'));
+    this.drop = new Set(CONFIG_DEF.parse(props).getList('headers'));
   }
 
   apply(record: ConnectRecord): ConnectRecord {

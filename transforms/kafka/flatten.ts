@@ -10,7 +10,6 @@
  */
 import { ConfigDef, DataError, SchemaBuilder, Struct, type ConnectRecord, type Schema, type Transformation } from '../../src/sdk/index.js';
 import { describeValue } from '../support/describe-value.js';
-import { parseConfig } from '../support/parse-config.js';
 import type { RecordPart } from '../support/record-part.js';
 import { isPlainObject, requireMap, requireStructOrNull, type PlainObject } from '../support/requirements.js';
 import { copySchemaBasics, PerSchema } from '../support/schema-util.js';
@@ -45,7 +44,7 @@ export class Flatten implements Transformation {
 
   configure(props: Readonly<Record<string, string>>): void {
     this.plans = new PerSchema<Plan>();
-    this.delimiter = parseConfig(CONFIG_DEF, props).getString('delimiter') ?? '';
+    this.delimiter = CONFIG_DEF.parse(props).getString('delimiter') ?? '';
   }
 
   apply(record: ConnectRecord): ConnectRecord {

@@ -9,7 +9,6 @@
  * DataError too (Kafka fails with a NullPointerException).
  */
 import { ConfigDef, ConfigError, DataError, oneOf, SchemaBuilder, Struct, type ConnectHeader, type ConnectRecord, type Schema, type Transformation } from '../../src/sdk/index.js';
-import { parseConfig } from '../support/parse-config.js';
 import type { RecordPart } from '../support/record-part.js';
 import { requireMap, requireStruct } from '../support/requirements.js';
 import { copySchemaBasics, PerSchema } from '../support/schema-util.js';
@@ -49,7 +48,7 @@ export class HeaderFrom implements Transformation {
 
   configure(props: Readonly<Record<string, string>>): void {
     this.plans = new PerSchema<Plan>();
-    const cfg = parseConfig(CONFIG_DEF, props);
+    const cfg = CONFIG_DEF.parse(props);
     this.fields = cfg.getList('fields');
     this.headers = cfg.getList('headers');
     if (this.fields.length !== this.headers.length) {
@@ -72,7 +71,7 @@ export class HeaderFrom implements Transformation {
         if (this.move) delete out[field];
         headers.push({ key: this.headers[i]!, schema: null, value: map[field] ?? null });
       }
-      return { ...this.part.with(record, null, out), headers };
+      return this.part.with(record, null, out, headers);
     }
     const struct = requireStruct(value, this.purpose);
     // Planned from the struct's own schema, whose field indexes the plan holds.
@@ -86,7 +85,7 @@ export class HeaderFrom implements Transformation {
     const values = plan.kept.map((index) => fieldValue(struct, inFields[index]!, this.replaceNullWithDefault));
     const out = Struct.fromValues(plan.schema, values);
     out.validate();
-    return { ...this.part.with(record, plan.schema, out), headers };
+    return this.part.with(record, plan.schema, out, headers);
   }
 
   close(): void {}

@@ -6,7 +6,6 @@
  */
 import { ConfigDef, type ConnectHeader, type ConnectRecord, type Transformation } from '../../src/sdk/index.js';
 import { parseLiteral } from '../support/header-literal.js';
-import { parseConfig } from '../support/parse-config.js';
 
 const CONFIG_DEF = new ConfigDef()
   .define({ name: 'header', type: 'STRING', importance: 'HIGH', documentation: 'The name of the header.' })
@@ -20,7 +19,7 @@ export class InsertHeader implements Transformation {
   }
 
   configure(props: Readonly<Record<string, string>>): void {
-    const cfg = parseConfig(CONFIG_DEF, props);
+    const cfg = CONFIG_DEF.parse(props);
     const literal = parseLiteral(cfg.getString('value.literal')!);
     this.header = Object.freeze({ key: cfg.getString('header')!, schema: literal.schema, value: literal.value });
   }

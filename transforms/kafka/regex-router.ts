@@ -9,7 +9,6 @@
  */
 import { ConfigDef, ConfigError, type ConnectRecord, type Transformation } from '../../src/sdk/index.js';
 import { compileJavaPattern, replaceFirstIfMatches, JavaPatternError, parseJavaReplacement, type JavaPattern, type ReplacementPart } from '../support/java-pattern.js';
-import { parseConfig } from '../support/parse-config.js';
 
 /** Distinct topics remembered before the memo starts over. */
 const MEMO_LIMIT = 1024;
@@ -41,7 +40,7 @@ export class RegexRouter implements Transformation {
   }
 
   configure(props: Readonly<Record<string, string>>): void {
-    const cfg = parseConfig(CONFIG_DEF, props);
+    const cfg = CONFIG_DEF.parse(props);
     const pattern = compileRegex('regex', cfg.getString('regex')!);
     const replacement = cfg.getString('replacement')!;
     try {

@@ -13,7 +13,6 @@ import { ConfigDef, ConfigError, DataError, INT64_MAX, INT64_MIN, LOGICAL, oneOf
 import { describeValue } from '../support/describe-value.js';
 import { JavaDateFormat, MS_PER_DAY } from '../support/java-date-format.js';
 import { parseJavaDate } from '../support/java-date-parse.js';
-import { parseConfig } from '../support/parse-config.js';
 import type { RecordPart } from '../support/record-part.js';
 import { requireMap, requireStructOrNull } from '../support/requirements.js';
 import { copySchemaBasics, PerSchema } from '../support/schema-util.js';
@@ -78,7 +77,9 @@ function inferKind(v: unknown): Kind {
 /** Per struct schema: the output schema, the converted field's index (-1 when absent). */
 interface Plan {
   readonly schema: Schema;
+  /** The converted field's index (-1: no such field), and the kind its schema says it holds. */
   readonly index: number;
+  readonly kind: Kind | null;
 }
 
 export class TimestampConverter implements Transformation {
@@ -101,7 +102,7 @@ export class TimestampConverter implements Transformation {
 
   configure(props: Readonly<Record<string, string>>): void {
     this.plans = new PerSchema<Plan>();
-    const cfg = parseConfig(CONFIG_DEF, props);
+    const cfg = CONFIG_DEF.parse(props);
     this.field = cfg.getString('field') ?? '';
     this.target = cfg.getString('target.type') as Kind;
     this.precision = cfg.getString('unix.precision') as Precision;
@@ -148,7 +149,7 @@ export class TimestampConverter implements Transformation {
     const values = new Array<unknown>(fields.length);
     for (let i = 0; i < fields.length; i++) {
       const v = fieldValue(struct, fields[i]!, this.replaceNullWithDefault);
-      values[i] = i === plan.index ? this.convert(v, kindOf(fields[i]!.schema)) : v;
+      values[i] = i === plan.index ? this.convert(v, plan.kind) : v;
     }
     const out = Struct.fromValues(plan.schema, values);
     out.validate();
@@ -164,8 +165,9 @@ export class TimestampConverter implements Transformation {
       b.field(f.name, f.name === this.field ? TYPE_SCHEMAS[this.target][f.schema.optional ? 1 : 0] : f.schema);
     }
     if (schema.optional) b.optional();
-    if (schema.defaultValue instanceof Struct) b.defaultValue(this.convertStruct(schema.defaultValue, { schema: b.build(), index }));
-    return { schema: b.build(), index };
+    const kind = index < 0 ? null : kindOf(schema.fields![index]!.schema);
+    if (schema.defaultValue instanceof Struct) b.defaultValue(this.convertStruct(schema.defaultValue, { schema: b.build(), index, kind }));
+    return { schema: b.build(), index, kind };
   }
 
   /** Kafka's `convertTimestamp`: `kind` from the schema, or null to infer it from the value. */

@@ -10,7 +10,6 @@
  */
 import { ConfigDef, ConfigError, DataError, type ConnectRecord, type Transformation } from '../../src/sdk/index.js';
 import { JavaDateFormat } from '../support/java-date-format.js';
-import { parseConfig } from '../support/parse-config.js';
 
 const TOPIC = '${topic}';
 const TIMESTAMP = '${timestamp}';
@@ -37,7 +36,7 @@ export class TimestampRouter implements Transformation {
   }
 
   configure(props: Readonly<Record<string, string>>): void {
-    const cfg = parseConfig(CONFIG_DEF, props);
+    const cfg = CONFIG_DEF.parse(props);
     const pattern = cfg.getString('timestamp.format')!;
     try {
       this.format = new JavaDateFormat(pattern);

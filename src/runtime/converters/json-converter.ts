@@ -20,6 +20,7 @@ import {
   type SchemaAndValue,
   ConfigDef,
   DataError,
+  LruCache,
   atLeast,
   oneOf,
 } from '../../sdk/index.js';
@@ -29,7 +30,6 @@ import { payloadReader, type PayloadReader } from './json-reader.js';
 import { asConnectSchema, asJsonSchema } from './json-schema.js';
 import { fastJson } from './json-writer.js';
 import { type JsonValue, JsonCursor, JsonObject, JsonSyntaxError, parseJson } from './lossless-json.js';
-import { LruCache } from './lru-cache.js';
 import { Where } from './where.js';
 
 export const SCHEMAS_ENABLE_CONFIG = 'schemas.enable';
