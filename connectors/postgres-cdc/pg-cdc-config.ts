@@ -15,6 +15,7 @@ import {
   between,
   ConfigDef,
   ConfigError,
+  configErrorOf,
   nonEmptyString,
   type ConfigKeyDef,
   type ConfigValueReport,
@@ -250,11 +251,8 @@ export type ReadFile = (path: string) => Uint8Array;
  * every problem (unreadable certificate files included, each naming its key).
  */
 export function parsePgCdcSettings(props: Readonly<Record<string, string>>, readFile: ReadFile = readFileSync): PgCdcSettings {
-  const problems = validatePgCdcConfig(props).flatMap((r) => r.errors.map((e) => ({ key: r.name, e })));
-  if (problems.length > 0) {
-    const keys = new Set(problems.map((p) => p.key));
-    throw new ConfigError(problems.map((p) => p.e).join('\n'), keys.size === 1 ? { key: problems[0]!.key } : undefined);
-  }
+  const problems = configErrorOf(validatePgCdcConfig(props));
+  if (problems) throw problems;
   const cfg = pgCdcConfigDef.parse(props);
   const str = (k: string): string => cfg.getString(k)!.trim();
   const lower = <T extends string>(k: string): T => str(k).toLowerCase() as T;

@@ -11,7 +11,7 @@ import {
   atLeast,
   between,
   ConfigDef,
-  ConfigError,
+  configErrorOf,
   nonEmptyString,
   Password,
   type ConfigKeyDef,
@@ -367,12 +367,8 @@ function trimmedPathFormat(pathFormat: string, delim: string): string {
  * every problem, with `key` set when all of them concern one key.
  */
 export function parseS3SinkSettings(props: Readonly<Record<string, string>>): S3SinkSettings {
-  const problems = validateS3SinkConfig(props).flatMap((r) => r.errors.map((e) => ({ key: r.name, e })));
-  if (problems.length > 0) {
-    const keys = new Set(problems.map((p) => p.key));
-    const messages = [...new Set(problems.map((p) => p.e))];
-    throw new ConfigError(messages.join('\n'), keys.size === 1 ? { key: problems[0]!.key } : undefined);
-  }
+  const problems = configErrorOf(validateS3SinkConfig(props));
+  if (problems) throw problems;
   const cfg = s3SinkConfigDef.parse(props);
   const str = (k: string): string => (cfg.getString(k) ?? '').trim();
   const positive = (k: string): number | null => (cfg.getLong(k) > 0 ? cfg.getLong(k) : null);

@@ -140,18 +140,14 @@ export class ConfigDef {
    */
   parse(props: Readonly<Record<string, string>>): ParsedConfig {
     const values = new Map<string, unknown>();
-    const errors: string[] = [];
-    const failing: string[] = [];
+    const failing: Array<{ name: string; errors: string[] }> = [];
     for (const key of this.keys.values()) {
       const r = this.parseKey(key, props);
-      if (r.errors.length > 0) {
-        errors.push(...r.errors);
-        failing.push(key.name);
-      } else {
-        values.set(key.name, r.value);
-      }
+      if (r.errors.length > 0) failing.push({ name: key.name, errors: r.errors });
+      else values.set(key.name, r.value);
     }
-    if (errors.length > 0) throw new ConfigError(errors.join('\n'), failing.length === 1 ? { key: failing[0]! } : undefined);
+    const err = configErrorOf(failing);
+    if (err) throw err;
     return new ParsedConfig(values, Object.freeze({ ...props }));
   }
 
@@ -206,6 +202,18 @@ function invalid(key: ConfigKeyDef, raw: string, why: string): ConfigError {
 }
 
 /** Converts one raw string to the key's type (Kafka's ConfigDef.parseType). */
+/**
+ * One ConfigError listing every problem of `reports` (each distinct message once, in order), with
+ * `key` set when all of them concern one key; undefined when there are none. For connectors whose
+ * `validate` adds cross-key checks to their ConfigDef's.
+ */
+export function configErrorOf(reports: ReadonlyArray<Pick<ConfigValueReport, 'name' | 'errors'>>): ConfigError | undefined {
+  const failing = reports.filter((r) => r.errors.length > 0);
+  if (failing.length === 0) return undefined;
+  const messages = [...new Set(failing.flatMap((r) => r.errors))];
+  return new ConfigError(messages.join('\n'), new Set(failing.map((r) => r.name)).size === 1 ? { key: failing[0]!.name } : undefined);
+}
+
 export function parseValue(key: ConfigKeyDef, raw: string): unknown {
   const s = raw.trim();
   switch (key.type) {
