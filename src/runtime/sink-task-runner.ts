@@ -17,9 +17,10 @@ import type { Clock } from '../util/clock.js';
 import { ErrorHandler, type ConsumedRecord } from './errors/error-handler.js';
 import { errorPolicy } from './errors/error-policy.js';
 import type { Stage } from './errors/dead-letter-format.js';
+import { rootError } from './errors/failure.js';
 import { retryDelay, sleep } from './retry.js';
 import { SinkAssignment } from './sink-assignment.js';
-import { TransformationError, failingClassName, type TaskConverters, type TransformChain } from './task-plugins.js';
+import { failingClassName, type TaskConverters, type TransformChain } from './task-plugins.js';
 import { TaskRunner, type TaskRunnerBase } from './task-runner.js';
 
 export interface SinkRunnerDeps extends TaskRunnerBase {
@@ -76,9 +77,8 @@ export class SinkTaskRunner extends TaskRunner {
   private uncommitted = false;
   /** Partitions the task seeked since the last fetch: the rest of that fetch is not delivered for them. */
   private readonly seeked = new Set<string>();
-  /** The batch in `put`, and the consumed record each of its records came from (for errant reports). */
-  private putRecords: readonly SinkRecord[] = [];
-  private putOrigins: ConsumedRecord[] = [];
+  /** What the batch in `put` was read from: where an errant report finds a record's origin. */
+  private putChunks: readonly Chunk[] = [];
   /** The converter at work, for the error context of a failed conversion. */
   private stage: Stage = 'KEY_CONVERTER';
 
@@ -118,14 +118,15 @@ export class SinkTaskRunner extends TaskRunner {
     };
   }
 
-  /** The consumed record `record` came from: by identity, by its original coordinates, or (a record the task made) re-encoded. */
+  /**
+   * The consumed record `record` came from: looked up, only when a record is reported, by its
+   * original coordinates in what the batch in `put` was read from; else (a record the task made)
+   * re-encoded.
+   */
   private originOf(record: SinkRecord): ConsumedRecord {
-    const i = this.putRecords.indexOf(record);
-    if (i >= 0) return this.putOrigins[i]!;
-    const same = this.putOrigins.find(
-      (o) => o.record.offset === record.originalKafkaOffset && o.partition === record.originalKafkaPartition && o.topic === record.originalTopic,
-    );
-    if (same) return same;
+    const { originalTopic: topic, originalKafkaPartition: partition } = record;
+    const raw = consumedAt(this.putChunks, topic, partition, record.originalKafkaOffset);
+    if (raw !== null) return { topic, partition, record: raw };
     // As Kafka Connect: without the consumed record, the reported record is converted back.
     const { converters } = this.deps;
     return {
@@ -299,20 +300,16 @@ export class SinkTaskRunner extends TaskRunner {
     const { task } = this.deps;
     const { errors } = this;
     const records: SinkRecord[] = [];
-    const origins: ConsumedRecord[] = [];
     for (const { tp, records: raws } of chunks) {
       for (let i = 0; i < raws.length; i++) {
         const raw = raws[i]!;
         let r = this.process(tp, raw);
         // Only a failure returns a promise: the hot path does not await.
         if (r instanceof Promise) r = await r;
-        if (r === null) continue;
-        records.push(r);
-        origins.push({ topic: tp.topic, partition: tp.partition, record: raw });
+        if (r !== null) records.push(r);
       }
     }
-    this.putRecords = records;
-    this.putOrigins = origins;
+    this.putChunks = chunks;
     try {
       for (let attempt = 0; ; attempt++) {
         try {
@@ -329,8 +326,7 @@ export class SinkTaskRunner extends TaskRunner {
         }
       }
     } finally {
-      this.putRecords = [];
-      this.putOrigins = [];
+      this.putChunks = [];
     }
     // Failed records of this batch: one append, awaited before the next commit.
     errors.dlq?.flush()?.catch(() => {});
@@ -361,8 +357,7 @@ export class SinkTaskRunner extends TaskRunner {
     const { converters } = this.deps;
     const { errors } = this;
     const stage = this.stage;
-    const cause = err instanceof TransformationError ? err.cause : err;
-    const wait = isRetriable(cause) && !this.stopping ? errors.retryWait(attempt, startedAt) : null;
+    const wait = isRetriable(rootError(err)) && !this.stopping ? errors.retryWait(attempt, startedAt) : null;
     if (wait !== null) {
       await sleep(wait, this.stopSignal.signal);
       try {
@@ -418,6 +413,24 @@ export class SinkTaskRunner extends TaskRunner {
       }
     }
   }
+}
+
+/** The record at `offset` of `topic`-`partition` among the chunks, or null. */
+function consumedAt(chunks: readonly Chunk[], topic: string, partition: number, offset: number): StoredRecord | null {
+  for (const { tp, records } of chunks) {
+    if (tp.partition !== partition || tp.topic !== topic) continue;
+    // A chunk's offsets ascend (with gaps where compaction removed records).
+    let lo = 0;
+    let hi = records.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = records[mid]!.offset;
+      if (at === offset) return records[mid]!;
+      if (at < offset) lo = mid + 1;
+      else hi = mid - 1;
+    }
+  }
+  return null;
 }
 
 /** Cuts fetched chunks into batches of at most `max` records, in order (a chunk may be split). */

@@ -8,19 +8,21 @@
  * durable are never committed, so a restart redelivers them.
  */
 import { TributaryError } from '../errors/codes.js';
-import type { Log, LogRecord, RecordHeader } from '../log/log.js';
+import type { Log, LogRecord } from '../log/log.js';
 import { HEADER_SIZE, singleRecordBatchSize } from '../log/codec/record-batch.js';
 import { partitionForKey } from '../log/partitioner.js';
 import { isRetriable } from '../sdk/errors.js';
 import type { OffsetMap, SourceRecord } from '../sdk/records.js';
 import type { OffsetStorageReader, SourceTask } from '../sdk/source-task.js';
-import type { Stage } from './errors/dead-letter-format.js';
+import { AppendSplitter } from './append-splitter.js';
 import { ErrorHandler } from './errors/error-handler.js';
 import { errorPolicy } from './errors/error-policy.js';
+import { rootError } from './errors/failure.js';
 import { APPEND_MAX_BYTES, recordBytes } from './record-bytes.js';
+import { SourcePipeline } from './source-pipeline.js';
 import type { OffsetStore } from './stores/offset-store.js';
 import { SubmittedBatches, type SourceOffset } from './submitted-batches.js';
-import { TransformationError, failingClassName, type TaskConverters, type TransformChain } from './task-plugins.js';
+import type { TaskConverters, TransformChain } from './task-plugins.js';
 import { TaskRunner, type TaskRunnerBase } from './task-runner.js';
 import { retryDelay, sleep, withTimeout } from './retry.js';
 import { systemClock, type Clock } from '../util/clock.js';
@@ -50,14 +52,6 @@ export interface SourceRunnerDeps extends TaskRunnerBase {
   readonly clock?: Clock;
 }
 
-/** Records bound for one append: one topic partition, at most APPEND_MAX_BYTES (estimated) unless a single record. */
-interface Group {
-  readonly topic: string;
-  readonly partition: number;
-  readonly records: LogRecord[];
-  bytes: number;
-}
-
 /** A RecordBatch's bytes besides its records. */
 const BATCH_OVERHEAD = HEADER_SIZE;
 
@@ -68,8 +62,7 @@ export class SourceTaskRunner extends TaskRunner {
   private readonly limits = new Map<string, { append: number; record: number }>();
   private readonly errors: ErrorHandler;
   private readonly clock: Clock;
-  /** What is at work on the current record, for the error context. */
-  private stage: Stage = 'TRANSFORMATION';
+  private readonly pipeline: SourcePipeline;
   /** Counts polled batches; keyless records of one batch share a partition. */
   private batchNo = 0;
   private commitTimer: NodeJS.Timeout | null = null;
@@ -79,6 +72,7 @@ export class SourceTaskRunner extends TaskRunner {
     super(deps);
     this.clock = deps.clock ?? systemClock;
     this.errors = deps.errors ?? new ErrorHandler({ policy: errorPolicy({}), id: deps.id, logger: deps.logger, dlq: null, clock: this.clock });
+    this.pipeline = new SourcePipeline(deps.converters, deps.transforms, deps.connectorClass ?? 'SourceTask');
   }
 
   protected async initialize(): Promise<void> {
@@ -166,9 +160,7 @@ export class SourceTaskRunner extends TaskRunner {
     this.batchNo++;
     // One append per partition, split so that no append passes the topic's bound (a record bigger
     // than that goes alone): a big poll must not exceed the topic's max.message.bytes.
-    const groups = new Map<string, Group>();
-    const appends: Group[] = [];
-    let last: Group | null = null;
+    const splitter = new AppendSplitter();
     let bytes = 0;
     for (let i = 0; i < out.length; i++) {
       const topic = topics[i]!;
@@ -180,18 +172,10 @@ export class SourceTaskRunner extends TaskRunner {
         this.tooLarge(originals[i]!, topic, singleRecordBatchSize(record), limit.record);
         continue;
       }
-      // Consecutive records usually share topic and partition: skip the map lookup for them.
-      if (last === null || last.partition !== partition || last.topic !== topic) last = groups.get(`${topic}\u0000${partition}`) ?? null;
-      if (last === null || (last.records.length > 0 && last.bytes + size > limit.append)) {
-        // The partition's first group, or its previous one is full.
-        last = { topic, partition, records: [], bytes: 0 };
-        groups.set(`${topic}\u0000${partition}`, last);
-        appends.push(last);
-      }
-      last.records.push(record);
-      last.bytes += size;
+      splitter.add(topic, partition, record, size, limit.append);
       bytes += size;
     }
+    const appends = splitter.groups;
     // The batch's dead-lettered records: one more append the batch's offsets wait for.
     const dead = this.errors.dlq?.flush() ?? null;
     const batch = this.submitted.submit(offsets, bytes, appends.length + (dead ? 1 : 0));
@@ -214,24 +198,14 @@ export class SourceTaskRunner extends TaskRunner {
     }
   }
 
-  /** Transforms and converts one record into the parallel arrays; throws with `stage` naming the step that failed. */
+  /** Transforms and converts one record into the parallel arrays; throws what failed (`pipeline.failure` names where). */
   private convert(original: SourceRecord, topics: string[], explicit: Array<number | null>, out: LogRecord[], originals: SourceRecord[]): void {
-    const { converters, transforms } = this.deps;
-    this.stage = 'TRANSFORMATION';
-    const r = transforms.empty ? original : transforms.apply(original);
-    if (r === null) return;
-    this.stage = 'KEY_CONVERTER';
-    const key = converters.key.fromConnectData(r.topic, r.keySchema, r.key, r.headers);
-    this.stage = 'VALUE_CONVERTER';
-    const value = converters.value.fromConnectData(r.topic, r.valueSchema, r.value, r.headers);
-    let headers: RecordHeader[] | undefined;
-    if (r.headers.length > 0) {
-      this.stage = 'HEADER_CONVERTER';
-      headers = r.headers.map((h) => ({ key: h.key, value: converters.header.fromConnectHeader(r.topic, h.key, h.schema, h.value) }));
-    }
-    topics.push(r.topic);
-    explicit.push(r.kafkaPartition);
-    out.push({ key, value, timestamp: r.timestamp ?? undefined, headers });
+    const { pipeline } = this;
+    const record = pipeline.convert(original);
+    if (record === null) return;
+    topics.push(pipeline.topic);
+    explicit.push(pipeline.kafkaPartition);
+    out.push(record);
     originals.push(original);
   }
 
@@ -240,8 +214,7 @@ export class SourceTaskRunner extends TaskRunner {
     const startedAt = this.clock.now();
     let err = first;
     for (let attempt = 1; ; attempt++) {
-      const cause = err instanceof TransformationError ? err.cause : err;
-      const wait = isRetriable(cause) && !this.stopping ? this.errors.retryWait(attempt, startedAt) : null;
+      const wait = isRetriable(rootError(err)) && !this.stopping ? this.errors.retryWait(attempt, startedAt) : null;
       if (wait === null) break;
       await sleep(wait, this.stopSignal.signal);
       try {
@@ -251,10 +224,7 @@ export class SourceTaskRunner extends TaskRunner {
         err = again;
       }
     }
-    const { converters } = this.deps;
-    const stage = this.stage;
-    const className = failingClassName(err, stage, converters);
-    this.errors.sourceFailed(original, { stage, className, error: err });
+    this.errors.sourceFailed(original, this.pipeline.failure(err));
   }
 
   /** A converted record no append could take: Kafka's RecordTooLargeException, at stage KAFKA_PRODUCE. */

@@ -17,6 +17,7 @@ import type { StatusStore } from './stores/status-store.js';
 import { buildConverters, TransformChain } from './task-plugins.js';
 import { withTimeout } from './retry.js';
 import { traceOf, type TaskRunner } from './task-runner.js';
+import { ensureTopic } from './topic-creation.js';
 import type { WorkerSettings } from './worker-settings.js';
 import { listSetting, sinkGroup } from './connector-config.js';
 import { DeadLetterQueue } from './errors/dead-letter-queue.js';
@@ -210,11 +211,8 @@ export class Worker {
     if (!p) {
       p = (async () => {
         const { log, settings } = this.deps;
-        if (!(await log.listTopics()).includes(topic)) {
-          if (!settings.topicCreationEnable) throw new TributaryError('CONNECT_FATAL', `topic ${topic} does not exist and topic.creation.enable is false`);
-          await log.createTopic(topic, { partitions: 1 }).catch((err: unknown) => {
-            if ((err as { code?: string }).code !== 'TOPIC_ALREADY_EXISTS') throw err;
-          });
+        if (!(await ensureTopic(log, topic, settings.topicCreationEnable ? { partitions: 1 } : null))) {
+          throw new TributaryError('CONNECT_FATAL', `topic ${topic} does not exist and topic.creation.enable is false`);
         }
         return (await log.describeTopic(topic)).partitions.length;
       })();

@@ -163,6 +163,33 @@ describe('the errant record reporter', () => {
     expect((await readAll(log, 'dlq')).map((d) => d.value!.toString())).toEqual(numbers.filter((n) => Number(n) % 2 === 1));
   });
 
+  it('finds the consumed record of a reported copy by its original coordinates; a record the task made is converted back', async () => {
+    const log = await logWith(['0', '1', '2']);
+    let context!: SinkTaskContext;
+    const task: SinkTask = {
+      version: () => '1',
+      start(_p, c) {
+        context = c;
+      },
+      put(records) {
+        for (const r of records) {
+          // A copy (not the record put) with another value: the queue gets the bytes consumed.
+          if (r.value === '1') void context.errantRecordReporter.report({ ...r, value: 'changed' }, new Error('copy'));
+          // Coordinates of no record in the batch: the record as the task made it.
+          if (r.value === '2') void context.errantRecordReporter.report({ ...r, value: 'made', originalKafkaOffset: 99 }, new Error('made'));
+        }
+      },
+      stop() {},
+    };
+    const r = runner(log, task, { 'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': 'dlq', 'errors.deadletterqueue.context.headers.enable': 'true' }, []);
+    r.start('STARTED');
+    await until(async () => (await committed(log)) === 3, 'offsets committed to the end');
+    await r.stop();
+    const dead = await readAll(log, 'dlq');
+    const offsetOf = (d: StoredRecord): string | undefined => d.headers.find((x) => x.key === '__connect.errors.offset')?.value?.toString();
+    expect(dead.map((d) => [d.key!.toString(), d.value!.toString(), offsetOf(d)])).toEqual([['k1', '1', '1'], ['k2', 'made', '2']]);
+  });
+
   it('with errors.tolerance=none fails the task on the first report and commits nothing past it', async () => {
     const log = await logWith(numbers);
     const states: string[] = [];

@@ -3,11 +3,12 @@
  * appended once per batch (never one append per record); `drain` resolves when every append so far
  * is durable and is what a sink awaits before committing offsets past a dead-lettered record.
  */
-import { TributaryError, isTributaryError } from '../../errors/codes.js';
+import { TributaryError } from '../../errors/codes.js';
 import type { Log, LogRecord } from '../../log/log.js';
+import { AppendSplitter } from '../append-splitter.js';
 import { APPEND_MAX_BYTES, recordBytes } from '../record-bytes.js';
+import { ensureTopic } from '../topic-creation.js';
 import { DLQ_MAX_MESSAGE_BYTES, DLQ_PARTITIONS } from './dead-letter-format.js';
-
 
 export class DeadLetterQueue {
   private pending: LogRecord[] = [];
@@ -26,12 +27,7 @@ export class DeadLetterQueue {
    * its size. An existing topic is used as it is.
    */
   async ensureTopic(): Promise<void> {
-    if ((await this.log.listTopics()).includes(this.topic)) return;
-    try {
-      await this.log.createTopic(this.topic, { partitions: DLQ_PARTITIONS, configs: { 'max.message.bytes': DLQ_MAX_MESSAGE_BYTES } });
-    } catch (err) {
-      if (!isTributaryError(err, 'TOPIC_ALREADY_EXISTS')) throw err;
-    }
+    await ensureTopic(this.log, this.topic, { partitions: DLQ_PARTITIONS, configs: { 'max.message.bytes': DLQ_MAX_MESSAGE_BYTES } });
   }
 
   /** Adds a record to the next `flush` (which splits it into appends by size). */
@@ -64,23 +60,10 @@ export class DeadLetterQueue {
    */
   flush(): Promise<void> | null {
     if (this.pending.length === 0) return null;
-    const records = this.pending;
+    const splitter = new AppendSplitter();
+    for (const r of this.pending) splitter.add(this.topic, 0, r, recordBytes(r), APPEND_MAX_BYTES);
     this.pending = [];
-    const appends: Promise<unknown>[] = [];
-    let group: LogRecord[] = [];
-    let bytes = 0;
-    for (const r of records) {
-      const size = recordBytes(r);
-      if (group.length > 0 && bytes + size > APPEND_MAX_BYTES) {
-        appends.push(this.log.append(this.topic, 0, group));
-        group = [];
-        bytes = 0;
-      }
-      group.push(r);
-      bytes += size;
-    }
-    appends.push(this.log.append(this.topic, 0, group));
-    const done = Promise.all(appends).then(
+    const done = Promise.all(splitter.groups.map((g) => this.log.append(g.topic, g.partition, g.records))).then(
       () => undefined,
       (err: unknown) => {
         const e = new TributaryError('CONNECT_FATAL', `append to dead letter queue ${this.topic} failed: ${(err as Error).message}`, { cause: err });

@@ -5,7 +5,9 @@
  */
 import { isTributaryError } from '../../errors/codes.js';
 import type { Log, LogRecord } from '../../log/log.js';
+import { AppendSplitter, type AppendGroup } from '../append-splitter.js';
 import { APPEND_MAX_BYTES, recordBytes } from '../record-bytes.js';
+import { ensureTopic } from '../topic-creation.js';
 
 export interface Placement {
   readonly topic: string;
@@ -15,40 +17,24 @@ export interface Placement {
 
 export type Placed = { readonly ok: true; readonly offset: number } | { readonly ok: false; readonly error: unknown };
 
-interface Group {
-  readonly topic: string;
-  readonly partition: number;
-  readonly items: number[];
-  readonly records: LogRecord[];
-  bytes: number;
-}
-
 /** Appends every placement; resolves (never rejects) with one result per placement, in order. */
 export async function appendInGroups(log: Log, placements: readonly Placement[]): Promise<Placed[]> {
-  const open = new Map<string, Group>();
-  const groups: Group[] = [];
-  placements.forEach((p, i) => {
-    const key = `${p.topic}\u0000${p.partition}`;
-    const size = recordBytes(p.record);
-    let g = open.get(key);
-    if (g === undefined || g.bytes + size > APPEND_MAX_BYTES) {
-      g = { topic: p.topic, partition: p.partition, items: [], records: [], bytes: 0 };
-      open.set(key, g);
-      groups.push(g);
-    }
-    g.items.push(i);
-    g.records.push(p.record);
-    g.bytes += size;
-  });
+  const splitter = new AppendSplitter();
+  // Per placement, its group and its index there (the offset's distance from the append's base).
+  const groupOf: AppendGroup[] = [];
+  const indexIn: number[] = [];
+  for (const p of placements) {
+    const g = splitter.add(p.topic, p.partition, p.record, recordBytes(p.record), APPEND_MAX_BYTES);
+    groupOf.push(g);
+    indexIn.push(g.records.length - 1);
+  }
+  const { groups } = splitter;
   const settled = await Promise.allSettled(groups.map((g) => log.append(g.topic, g.partition, g.records)));
-  const out: Placed[] = new Array<Placed>(placements.length);
-  groups.forEach((g, gi) => {
-    const s = settled[gi]!;
-    g.items.forEach((item, j) => {
-      out[item] = s.status === 'fulfilled' ? { ok: true, offset: s.value.baseOffset + j } : { ok: false, error: s.reason };
-    });
+  const results = new Map(groups.map((g, i) => [g, settled[i]!]));
+  return placements.map((_, i) => {
+    const s = results.get(groupOf[i]!)!;
+    return s.status === 'fulfilled' ? { ok: true, offset: s.value.baseOffset + indexIn[i]! } : { ok: false, error: s.reason };
   });
-  return out;
 }
 
 /**
@@ -73,12 +59,7 @@ export class TopicPartitions {
   }
 
   private async lookup(topic: string): Promise<number | null> {
-    if (!(await this.log.listTopics()).includes(topic)) {
-      if (!this.create) return null;
-      await this.log.createTopic(topic, { partitions: 1 }).catch((err: unknown) => {
-        if (!isTributaryError(err, 'TOPIC_ALREADY_EXISTS')) throw err;
-      });
-    }
+    if (!(await ensureTopic(this.log, topic, this.create ? { partitions: 1 } : null))) return null;
     try {
       return (await this.log.describeTopic(topic)).partitions.length;
     } catch (err) {

@@ -10,33 +10,24 @@
  * moved past these records when it dead-lettered them.
  */
 import { TributaryError } from '../../errors/codes.js';
-import type { LogRecord, RecordHeader } from '../../log/log.js';
+import type { LogRecord } from '../../log/log.js';
 import { partitionForKey } from '../../log/partitioner.js';
 import type { SourceRecord } from '../../sdk/records.js';
-import { buildConverters, TransformChain, TransformationError, type TaskConverters } from '../task-plugins.js';
-import { exceptionClassOf, type DeadLetterContext, type Stage } from './dead-letter-format.js';
+import { SourcePipeline } from '../source-pipeline.js';
+import { buildConverters, TransformChain } from '../task-plugins.js';
+import type { DeadLetterContext } from './dead-letter-format.js';
 import { appendInGroups, TopicPartitions, type Placement } from './dlq-appends.js';
 import type { BatchResult, DlqReplayDeps, Outcome, ReplayStrategy } from './dlq-replay.js';
 import { DLQ_PARTITION, type DlqEntry } from './dlq-scan.js';
 import { deadLetterAgain, SourceRecordDecoder } from './dlq-source-codec.js';
 import { errorPolicy } from './error-policy.js';
+import { failureContext, type Failure } from './failure.js';
 
 export interface SourceReplayDeps extends DlqReplayDeps {
   readonly name: string;
   readonly config: Readonly<Record<string, string>>;
   readonly dlqTopic: string;
 }
-
-interface Failure {
-  readonly stage: Stage;
-  readonly className: string;
-  readonly error: unknown;
-}
-
-type Converted =
-  | { readonly kind: 'record'; readonly topic: string; readonly explicit: number | null; readonly record: LogRecord }
-  | { readonly kind: 'filtered' }
-  | ({ readonly kind: 'failed' } & Failure);
 
 interface Ready {
   readonly entry: DlqEntry;
@@ -53,28 +44,25 @@ interface Failed extends Failure {
 
 export class SourceReplay implements ReplayStrategy {
   private readonly decoder = new SourceRecordDecoder();
-  private readonly converters: TaskConverters;
   private readonly transforms: TransformChain<SourceRecord>;
-  private readonly classes: Readonly<Record<'connector' | 'key' | 'value' | 'header', string>>;
+  private readonly pipeline: SourcePipeline;
+  /** The connector's class name: the failing class of KAFKA_PRODUCE errors (and of errors the transformation chain does not name). */
+  private readonly connectorClass: string;
   private readonly partitions: TopicPartitions;
   private readonly connectHeaders: boolean;
   private batchNo = 0;
 
   constructor(private readonly deps: SourceReplayDeps) {
     const { registry, settings, config, name } = deps;
+    const connectorClass = config['connector.class'] ?? '';
+    this.connectorClass = registry.find(connectorClass)?.className ?? connectorClass;
     try {
-      this.converters = buildConverters(registry, settings, config);
+      const converters = buildConverters(registry, settings, config);
       this.transforms = TransformChain.build<SourceRecord>(registry, config);
+      this.pipeline = new SourcePipeline(converters, this.transforms, this.connectorClass);
     } catch (err) {
       throw new TributaryError('BAD_REQUEST', `Connector ${name}'s current config cannot replay records: ${(err as Error).message}`, { cause: err });
     }
-    const canonical = (cls: string): string => registry.find(cls)?.className ?? cls;
-    this.classes = {
-      connector: canonical(config['connector.class'] ?? ''),
-      key: canonical(config['key.converter'] ?? settings.keyConverter),
-      value: canonical(config['value.converter'] ?? settings.valueConverter),
-      header: canonical(config['header.converter'] ?? settings.headerConverter),
-    };
     this.partitions = new TopicPartitions(deps.log, settings.topicCreationEnable);
     this.connectHeaders = errorPolicy(config).dlqContextHeaders;
   }
@@ -85,6 +73,7 @@ export class SourceReplay implements ReplayStrategy {
     const ready: Ready[] = [];
     const failed: Failed[] = [];
     let blockedAt: number | null = null;
+    const { pipeline } = this;
     for (const entry of entries) {
       let original: SourceRecord;
       try {
@@ -96,10 +85,15 @@ export class SourceReplay implements ReplayStrategy {
       }
       const outcome: Outcome = { dlq_offset: entry.record.offset, status: 'succeeded' };
       outcomes.push(outcome);
-      const c = this.convert(original);
-      if (c.kind === 'filtered') outcome.filtered = true;
-      else if (c.kind === 'failed') failed.push({ ...c, entry, outcome });
-      else ready.push({ entry, outcome, topic: c.topic, explicit: c.explicit, record: c.record });
+      let record: LogRecord | null;
+      try {
+        record = pipeline.convert(original);
+      } catch (err) {
+        failed.push({ ...pipeline.failure(err), entry, outcome });
+        continue;
+      }
+      if (record === null) outcome.filtered = true;
+      else ready.push({ entry, outcome, topic: pipeline.topic, explicit: pipeline.kafkaPartition, record });
     }
 
     const placements = await this.place(ready, failed);
@@ -107,7 +101,7 @@ export class SourceReplay implements ReplayStrategy {
     placed.forEach((p, i) => {
       const { ready: r, placement } = placements[i]!;
       if (p.ok) Object.assign(r.outcome, { topic: placement.topic, partition: placement.partition, offset: p.offset });
-      else failed.push({ entry: r.entry, outcome: r.outcome, stage: 'KAFKA_PRODUCE', className: this.classes.connector, error: p.error });
+      else failed.push({ entry: r.entry, outcome: r.outcome, stage: 'KAFKA_PRODUCE', className: this.connectorClass, error: p.error });
     });
     if (failed.length === 0) return { outcomes, blockedAt };
     return this.deadLetterAgain(failed, outcomes, blockedAt);
@@ -135,36 +129,10 @@ export class SourceReplay implements ReplayStrategy {
           partition = r.record.key !== null ? partitionForKey(r.record.key, n) : this.batchNo % n;
         }
       }
-      if (error !== null) failed.push({ entry: r.entry, outcome: r.outcome, stage: 'KAFKA_PRODUCE', className: this.classes.connector, error });
+      if (error !== null) failed.push({ entry: r.entry, outcome: r.outcome, stage: 'KAFKA_PRODUCE', className: this.connectorClass, error });
       else out.push({ ready: r, placement: { topic: r.topic, partition, record: r.record } });
     }
     return out;
-  }
-
-  private convert(original: SourceRecord): Converted {
-    const { converters, transforms } = this;
-    let r: SourceRecord | null;
-    try {
-      r = transforms.empty ? original : transforms.apply(original);
-    } catch (err) {
-      return { kind: 'failed', stage: 'TRANSFORMATION', className: err instanceof TransformationError ? err.className : this.classes.connector, error: err };
-    }
-    if (r === null) return { kind: 'filtered' };
-    let stage: Stage = 'KEY_CONVERTER';
-    try {
-      const key = converters.key.fromConnectData(r.topic, r.keySchema, r.key, r.headers);
-      stage = 'VALUE_CONVERTER';
-      const value = converters.value.fromConnectData(r.topic, r.valueSchema, r.value, r.headers);
-      stage = 'HEADER_CONVERTER';
-      const topic = r.topic;
-      const headers: RecordHeader[] | undefined = r.headers.length === 0
-        ? undefined
-        : r.headers.map((h) => ({ key: h.key, value: converters.header.fromConnectHeader(topic, h.key, h.schema, h.value) }));
-      return { kind: 'record', topic, explicit: r.kafkaPartition, record: { key, value, timestamp: r.timestamp ?? undefined, headers } };
-    } catch (err) {
-      const className = stage === 'KEY_CONVERTER' ? this.classes.key : stage === 'VALUE_CONVERTER' ? this.classes.value : this.classes.header;
-      return { kind: 'failed', stage, className, error: err };
-    }
   }
 
   /** Puts the records that failed again back in the queue; one that cannot be put there stops the replay. */
@@ -197,19 +165,7 @@ export class SourceReplay implements ReplayStrategy {
   }
 
   private context(f: Failed): DeadLetterContext {
-    const root = f.error instanceof TransformationError ? f.error.cause : f.error;
-    return {
-      topic: null,
-      partition: null,
-      offset: null,
-      connector: this.deps.name,
-      task: f.entry.context?.task ?? 0,
-      stage: f.stage,
-      className: f.className,
-      exceptionClass: exceptionClassOf(root),
-      message: root instanceof Error ? root.message : String(root),
-      stacktrace: root instanceof Error ? (root.stack ?? null) : null,
-    };
+    return failureContext(f, { topic: null, partition: null, offset: null, connector: this.deps.name, task: f.entry.context?.task ?? 0 });
   }
 
   async finish(): Promise<void> {}

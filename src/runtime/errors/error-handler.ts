@@ -18,18 +18,11 @@ import type { Clock } from '../../util/clock.js';
 import { JsonConverter } from '../converters/json-converter.js';
 import { convertToString } from '../converters/values-text.js';
 import { backoffDelay } from '../retry.js';
-import { TransformationError } from '../task-plugins.js';
 import type { TaskId } from '../task-runner.js';
-import { CONNECT_JSON_ENCODING, ENCODING_HEADER, contextHeaders, exceptionClassOf, sourceTargetHeaders, type DeadLetterContext, type Stage } from './dead-letter-format.js';
+import { CONNECT_JSON_ENCODING, ENCODING_HEADER, contextHeaders, sourceTargetHeaders, type DeadLetterContext } from './dead-letter-format.js';
 import type { DeadLetterQueue } from './dead-letter-queue.js';
 import type { ErrorPolicy } from './error-policy.js';
-
-/** Where a record failed: the stage and the class at work (converter, transformation or connector class). */
-export interface Failure {
-  readonly stage: Stage;
-  readonly className: string;
-  readonly error: unknown;
-}
+import { failureContext, type Failure } from './failure.js';
 
 /** A record read from the log, with the partition it was read from. */
 export interface ConsumedRecord {
@@ -45,11 +38,6 @@ export interface ErrorHandlerDeps {
   readonly dlq: DeadLetterQueue | null;
   readonly clock: Clock;
   readonly random?: () => number;
-}
-
-/** What the failing class threw: a transformation's own error, not the chain's wrapper naming it. */
-function rootError(err: unknown): unknown {
-  return err instanceof TransformationError ? err.cause : err;
 }
 
 export class ErrorHandler {
@@ -110,19 +98,8 @@ export class ErrorHandler {
   }
 
   private context(failure: Failure, consumed: ConsumedRecord | null): DeadLetterContext {
-    const root = rootError(failure.error);
-    return {
-      topic: consumed?.topic ?? null,
-      partition: consumed?.partition ?? null,
-      offset: consumed?.record.offset ?? null,
-      connector: this.deps.id.connector,
-      task: this.deps.id.task,
-      stage: failure.stage,
-      className: failure.className,
-      exceptionClass: exceptionClassOf(root),
-      message: root instanceof Error ? root.message : String(root),
-      stacktrace: root instanceof Error ? (root.stack ?? null) : null,
-    };
+    const { connector, task } = this.deps.id;
+    return failureContext(failure, { topic: consumed?.topic ?? null, partition: consumed?.partition ?? null, offset: consumed?.record.offset ?? null, connector, task });
   }
 
   private log(failure: Failure, where: () => string): void {
