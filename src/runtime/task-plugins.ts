@@ -119,13 +119,14 @@ export class TransformChain<R extends ConnectRecord> {
     return this.steps.length === 0;
   }
 
-  /** Applies every step; null when a step dropped the record. Throws TransformationError naming the step. */
+  /** Applies every step; null when a step dropped the record. Throws TransformationError naming the step (its predicate's failures included). */
   apply(record: R): R | null {
     let r: R = record;
     for (const s of this.steps) {
-      if (s.predicate && s.predicate.test(r) === s.negate) continue;
       let next: R | null;
       try {
+        // A predicate's failure is its step's, as in Kafka Connect's TransformationStage.
+        if (s.predicate && s.predicate.test(r) === s.negate) continue;
         next = s.transform.apply(r);
       } catch (err) {
         throw new TransformationError(s.alias, s.className, r.topic, err);

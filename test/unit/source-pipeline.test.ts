@@ -26,7 +26,7 @@ const routePlugin: TransformationPlugin = {
   }),
 };
 
-/** A predicate that throws on value 'odd' (the chain does not wrap a predicate's error). */
+/** A predicate that throws on value 'odd': the failure is its transformation step's. */
 const oddPredicate: PredicatePlugin = {
   type: 'predicate', className: 'test.Odd', aliases: [], version: '1',
   create: () => ({
@@ -96,9 +96,9 @@ describe('SourcePipeline', () => {
     expect([v.stage, v.className]).toEqual(['VALUE_CONVERTER', 'V']);
     const hdr = failureOf(rec('y', [{ key: 'bad', schema: Schemas.STRING, value: 'v' }]));
     expect([hdr.stage, hdr.className]).toEqual(['HEADER_CONVERTER', 'H']);
-    // An error the chain does not name (a predicate's) is the connector's.
+    // A predicate's failure is the step's it guards, as in Kafka Connect's TransformationStage.
     const p = failureOf(rec('odd'));
-    expect([p.stage, p.className]).toEqual(['TRANSFORMATION', 'test.Connector']);
+    expect([p.stage, p.className, (rootError(p.error) as Error).message]).toEqual(['TRANSFORMATION', 'test.Route', 'odd predicate']);
   });
 
   it("builds the dead letter context from a failure: the transformation's own error, the origin given", () => {
