@@ -2,7 +2,8 @@
  * Record sizes as the task runners budget appends: an upper estimate per record (varint fields and
  * attributes ≤ 21 bytes), and the bound under which one append's records are kept.
  */
-import type { LogRecord } from '../log/log.js';
+import { HEADER_SIZE, singleRecordBatchSize } from '../log/codec/record-batch.js';
+import type { Log, LogRecord } from '../log/log.js';
 
 /** Kafka's max.message.bytes default is 1,048,588: appends stay well below it. */
 export const APPEND_MAX_BYTES = 512 * 1024;
@@ -11,4 +12,35 @@ export function recordBytes(r: LogRecord): number {
   let n = 21 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
   if (r.headers) for (const h of r.headers) n += 10 + Buffer.byteLength(h.key) + (h.value?.length ?? 0);
   return n;
+}
+
+/** A topic's size bounds for appends: records per append, and the batch one lone record makes. */
+export interface TopicSizeLimit {
+  /** Estimated bytes of records one append takes (below the topic's max.message.bytes, at most APPEND_MAX_BYTES). */
+  readonly append: number;
+  /** The topic's max.message.bytes for a lone uncompressed record (Infinity when the log checks it). */
+  readonly record: number;
+}
+
+/** The bounds under a topic's `max.message.bytes` (Infinity: none). */
+export function topicSizeLimit(maxMessageBytes: number): TopicSizeLimit {
+  return { append: Math.max(1, Math.min(APPEND_MAX_BYTES, maxMessageBytes - HEADER_SIZE)), record: maxMessageBytes };
+}
+
+/** The bound a lone uncompressed record must meet in `topic` (a compressed topic is checked by the log). */
+export async function maxMessageBytesOf(log: Log, topic: string): Promise<number> {
+  const { configs } = await log.describeTopic(topic);
+  return configs['compression.type'] === 'none' ? configs['max.message.bytes'] : Number.POSITIVE_INFINITY;
+}
+
+/** The size of the one-record batch `record` makes when that is over the limit (Kafka's RecordTooLargeException), else null. */
+export function oversizeOf(record: LogRecord, estimate: number, limit: TopicSizeLimit): number | null {
+  if (estimate + HEADER_SIZE <= limit.record) return null;
+  const size = singleRecordBatchSize(record);
+  return size > limit.record ? size : null;
+}
+
+/** Kafka's RecordTooLargeException text. */
+export function tooLargeMessage(size: number, max: number, topic: string): string {
+  return `The message is ${size} bytes when serialized which is larger than max.message.bytes=${max} of topic ${topic}`;
 }

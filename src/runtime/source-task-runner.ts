@@ -9,7 +9,6 @@
  */
 import { TributaryError } from '../errors/codes.js';
 import type { Log, LogRecord } from '../log/log.js';
-import { HEADER_SIZE, singleRecordBatchSize } from '../log/codec/record-batch.js';
 import { partitionForKey } from '../log/partitioner.js';
 import { isRetriable } from '../sdk/errors.js';
 import type { OffsetMap, SourceRecord } from '../sdk/records.js';
@@ -18,7 +17,7 @@ import { AppendSplitter } from './append-splitter.js';
 import { ErrorHandler } from './errors/error-handler.js';
 import { errorPolicy } from './errors/error-policy.js';
 import { rootError } from './errors/failure.js';
-import { APPEND_MAX_BYTES, recordBytes } from './record-bytes.js';
+import { oversizeOf, recordBytes, tooLargeMessage, topicSizeLimit, type TopicSizeLimit } from './record-bytes.js';
 import { SourcePipeline } from './source-pipeline.js';
 import type { OffsetStore } from './stores/offset-store.js';
 import { SubmittedBatches, type SourceOffset } from './submitted-batches.js';
@@ -52,14 +51,11 @@ export interface SourceRunnerDeps extends TaskRunnerBase {
   readonly clock?: Clock;
 }
 
-/** A RecordBatch's bytes besides its records. */
-const BATCH_OVERHEAD = HEADER_SIZE;
-
 export class SourceTaskRunner extends TaskRunner {
   private readonly submitted = new SubmittedBatches();
   private readonly partitionCounts = new Map<string, number>();
   /** Per topic: the byte bound of one append, and the largest lone record the topic accepts. */
-  private readonly limits = new Map<string, { append: number; record: number }>();
+  private readonly limits = new Map<string, TopicSizeLimit>();
   private readonly errors: ErrorHandler;
   private readonly clock: Clock;
   private readonly pipeline: SourcePipeline;
@@ -154,7 +150,7 @@ export class SourceTaskRunner extends TaskRunner {
       lastTopic = t;
       this.partitionCounts.set(t, await this.deps.topicPartitions(t));
       const max = (await this.deps.maxMessageBytes?.(t)) ?? Number.POSITIVE_INFINITY;
-      this.limits.set(t, { append: Math.max(1, Math.min(APPEND_MAX_BYTES, max - BATCH_OVERHEAD)), record: max });
+      this.limits.set(t, topicSizeLimit(max));
       this.deps.topicUsed(t);
     }
     this.batchNo++;
@@ -168,8 +164,9 @@ export class SourceTaskRunner extends TaskRunner {
       const partition = this.partitionFor(topic, explicit[i]!, record.key);
       const limit = this.limits.get(topic)!;
       const size = recordBytes(record);
-      if (size + BATCH_OVERHEAD > limit.record && singleRecordBatchSize(record) > limit.record) {
-        this.tooLarge(originals[i]!, topic, singleRecordBatchSize(record), limit.record);
+      const oversize = oversizeOf(record, size, limit);
+      if (oversize !== null) {
+        this.tooLarge(originals[i]!, topic, oversize, limit.record);
         continue;
       }
       splitter.add(topic, partition, record, size, limit.append);
@@ -229,7 +226,7 @@ export class SourceTaskRunner extends TaskRunner {
 
   /** A converted record no append could take: Kafka's RecordTooLargeException, at stage KAFKA_PRODUCE. */
   private tooLarge(original: SourceRecord, topic: string, size: number, max: number): void {
-    const error = new TributaryError('MESSAGE_TOO_LARGE', `The message is ${size} bytes when serialized which is larger than max.message.bytes=${max} of topic ${topic}`);
+    const error = new TributaryError('MESSAGE_TOO_LARGE', tooLargeMessage(size, max, topic));
     this.errors.sourceFailed(original, { stage: 'KAFKA_PRODUCE', className: this.deps.connectorClass ?? 'SourceTask', error });
   }
 

@@ -18,6 +18,7 @@ import { buildConverters, TransformChain } from './task-plugins.js';
 import { withTimeout } from './retry.js';
 import { traceOf, type TaskRunner } from './task-runner.js';
 import { ensureTopic } from './topic-creation.js';
+import { maxMessageBytesOf } from './record-bytes.js';
 import type { WorkerSettings } from './worker-settings.js';
 import { listSetting, sinkGroup } from './connector-config.js';
 import { DeadLetterQueue } from './errors/dead-letter-queue.js';
@@ -180,7 +181,7 @@ export class Worker {
           offsetFlushIntervalMs: settings.offsetFlushIntervalMs, offsetFlushTimeoutMs: settings.offsetFlushTimeoutMs,
           bufferBytes: settings.producerBufferBytes, topicPartitions: (t) => this.partitionsOf(t), topicUsed,
           reportProgress: (p) => this.deps.status.putProgress(name, task, p),
-          maxMessageBytes: (t) => this.maxMessageBytesOf(t), errors, connectorClass, clock,
+          maxMessageBytes: (t) => maxMessageBytesOf(this.deps.log, t), errors, connectorClass, clock,
         });
       } else {
         const topics = listSetting(connectorConfig, 'topics');
@@ -220,12 +221,6 @@ export class Worker {
       this.topicPartitions.set(topic, p);
     }
     return p;
-  }
-
-  /** The size bound a lone uncompressed record must meet in `topic` (a compressed topic is checked by the log). */
-  private async maxMessageBytesOf(topic: string): Promise<number> {
-    const { configs } = await this.deps.log.describeTopic(topic);
-    return configs['compression.type'] === 'none' ? configs['max.message.bytes'] : Number.POSITIVE_INFINITY;
   }
 
   taskIds(name: string): number[] {

@@ -179,6 +179,7 @@ describe('a source connector', () => {
       '__tributary.dlq.source.topic': 'small',
       '__connect.errors.stage': 'KAFKA_PRODUCE',
       '__connect.errors.class.name': 'org.apache.kafka.connect.file.FileStreamSourceConnector',
+      '__connect.errors.exception.class.name': 'org.apache.kafka.common.errors.RecordTooLargeException',
       '__connect.errors.exception.message': expect.stringMatching(/larger than max.message.bytes=2000 of topic small/),
     });
     expect(headerMap(dead[0]!)['__connect.errors.topic']).toBeUndefined();

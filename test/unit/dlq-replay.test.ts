@@ -295,6 +295,23 @@ describe('replaying a source connector', () => {
     expect(stored(await readAll(log, 'out'))).toEqual([['k1', 'HELLO'], [null, 'boom']]);
   });
 
+  it("appends within the topic's max.message.bytes, and sends a record over it back to the queue as too large", async () => {
+    const { log, replayer } = await setup();
+    await log.createTopic('small', { configs: { 'max.message.bytes': 2000 } });
+    // 8 records of ~600 bytes: together far over 2000, each within it; one of 3000 bytes is over it alone.
+    const values = Array.from({ length: 8 }, (_, i) => `${i}`.repeat(600));
+    values.splice(4, 0, 'x'.repeat(3000));
+    await log.append(DLQ, 0, values.map((value) => sourceDead(sourceRecord({ topic: 'small', valueSchema: Schemas.STRING, value }))));
+    const { transforms: _t, 'transforms.up.type': _u, ...plain } = SOURCE;
+    const result = await replayer.replay('src', plain, 'source', {});
+    expect(result.records.map((r) => r.status)).toEqual(values.map((v) => (v.length === 3000 ? 'failed' : 'succeeded')));
+    expect(result.records[4]!.error).toEqual({
+      stage: 'KAFKA_PRODUCE', class_name: 'org.apache.kafka.connect.file.FileStreamSourceConnector', exception_class: 'org.apache.kafka.common.errors.RecordTooLargeException',
+      message: expect.stringMatching(/^The message is \d+ bytes when serialized which is larger than max.message.bytes=2000 of topic small$/),
+    });
+    expect((await readAll(log, 'small')).map((r) => text(r.value))).toEqual(values.filter((v) => v.length !== 3000));
+  });
+
   it('reports a converter that refuses the record by its stage and class', async () => {
     const { log, replayer } = await setup();
     await log.append(DLQ, 0, [sourceDead(sourceRecord({ topic: 'out', keySchema: Schemas.STRING, key: 'k', valueSchema: Schemas.STRING, value: 'v' }))]);

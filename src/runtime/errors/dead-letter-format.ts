@@ -18,6 +18,7 @@
  * The original topic/partition/offset are present only for sink records (a source record has no
  * log coordinates yet).
  */
+import { TributaryError, type ErrorCode } from '../../errors/codes.js';
 import type { RecordHeader } from '../../log/log.js';
 
 /** Kafka Connect's processing stages (`org.apache.kafka.connect.runtime.errors.Stage`). */
@@ -69,7 +70,14 @@ const JAVA_NAMES: Readonly<Record<string, string>> = {
   ConfigError: 'org.apache.kafka.common.config.ConfigException',
 };
 
+/** Kafka's exception classes for the log's errors a dead-lettered record can meet. */
+const JAVA_NAMES_BY_CODE: Readonly<Partial<Record<ErrorCode, string>>> = {
+  MESSAGE_TOO_LARGE: 'org.apache.kafka.common.errors.RecordTooLargeException',
+};
+
 export function exceptionClassOf(err: unknown): string {
+  const byCode = err instanceof TributaryError ? JAVA_NAMES_BY_CODE[err.code] : undefined;
+  if (byCode !== undefined) return byCode;
   const name = err instanceof Error ? err.name : typeof err;
   return JAVA_NAMES[name] ?? name;
 }

@@ -13,6 +13,7 @@ import { TributaryError } from '../../errors/codes.js';
 import type { LogRecord } from '../../log/log.js';
 import { partitionForKey } from '../../log/partitioner.js';
 import type { SourceRecord } from '../../sdk/records.js';
+import { oversizeOf, recordBytes, tooLargeMessage } from '../record-bytes.js';
 import { SourcePipeline } from '../source-pipeline.js';
 import { buildConverters, TransformChain } from '../task-plugins.js';
 import type { DeadLetterContext } from './dead-letter-format.js';
@@ -97,7 +98,7 @@ export class SourceReplay implements ReplayStrategy {
     }
 
     const placements = await this.place(ready, failed);
-    const placed = await appendInGroups(this.deps.log, placements.map((p) => p.placement));
+    const placed = await appendInGroups(this.deps.log, placements.map((p) => p.placement), (t) => this.partitions.limitOf(t).append);
     placed.forEach((p, i) => {
       const { ready: r, placement } = placements[i]!;
       if (p.ok) Object.assign(r.outcome, { topic: placement.topic, partition: placement.partition, offset: p.offset });
@@ -107,7 +108,10 @@ export class SourceReplay implements ReplayStrategy {
     return this.deadLetterAgain(failed, outcomes, blockedAt);
   }
 
-  /** Where each ready record goes; a record whose topic cannot be had or whose partition does not exist fails (KAFKA_PRODUCE). */
+  /**
+   * Where each ready record goes; a record whose topic cannot be had, whose partition does not exist
+   * or that is bigger than the topic's max.message.bytes fails (KAFKA_PRODUCE).
+   */
   private async place(ready: readonly Ready[], failed: Failed[]): Promise<Array<{ ready: Ready; placement: Placement }>> {
     const counts = new Map<string, number | Error>();
     await Promise.all(
@@ -128,6 +132,9 @@ export class SourceReplay implements ReplayStrategy {
         } else {
           partition = r.record.key !== null ? partitionForKey(r.record.key, n) : this.batchNo % n;
         }
+        const limit = this.partitions.limitOf(r.topic);
+        const oversize = error === null ? oversizeOf(r.record, recordBytes(r.record), limit) : null;
+        if (oversize !== null) error = new TributaryError('MESSAGE_TOO_LARGE', tooLargeMessage(oversize, limit.record, r.topic));
       }
       if (error !== null) failed.push({ entry: r.entry, outcome: r.outcome, stage: 'KAFKA_PRODUCE', className: this.connectorClass, error });
       else out.push({ ready: r, placement: { topic: r.topic, partition, record: r.record } });
