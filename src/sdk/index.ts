@@ -13,3 +13,4 @@ export * from './schema.js';
 export type * from './sink-task.js';
 export type * from './source-task.js';
 export type * from './transformation.js';
+export * from './values-parse.js';

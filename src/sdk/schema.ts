@@ -109,7 +109,12 @@ export class Decimal {
     return this.unscaled % f === 0n ? new Decimal(this.unscaled / f, scale) : undefined;
   }
 
+  /**
+   * Plain text ("-12.340"); with a negative scale (a value like Kafka's `1E+400` header), the
+   * unscaled digits with an exponent ("15E+3"), which `Number` reads and which stays short.
+   */
   toString(): string {
+    if (this.scale < 0) return `${this.unscaled}E+${-this.scale}`;
     const neg = this.unscaled < 0n;
     const digits = (neg ? -this.unscaled : this.unscaled).toString().padStart(this.scale + 1, '0');
     const int = digits.slice(0, digits.length - this.scale);

@@ -57,3 +57,14 @@ describe('Decimal.withScale', () => {
     );
   });
 });
+
+describe('Decimal text', () => {
+  it('prints plain digits, and an exponent for a negative scale (which Number reads back)', () => {
+    expect(new Decimal(-12340n, 3).toString()).toBe('-12.340');
+    expect(new Decimal(5n, 3).toString()).toBe('0.005');
+    expect(new Decimal(15n, -3).toString()).toBe('15E+3');
+    expect(new Decimal(15n, -3).toNumber()).toBe(15000);
+    expect(new Decimal(-1n, -400).toNumber()).toBe(-Infinity);
+    expect(new Decimal(1n, -536_870_919).toString()).toBe('1E+536870919');
+  });
+});
