@@ -27,11 +27,12 @@ export class AppendSplitter {
   add(topic: string, partition: number, record: LogRecord, size: number, limit: number): AppendGroup {
     let g = this.last;
     // Consecutive records usually share topic and partition: skip the map lookup for them.
-    if (g === null || g.partition !== partition || g.topic !== topic) g = this.open.get(`${topic}\u0000${partition}`) ?? null;
+    let key: string | null = null;
+    if (g === null || g.partition !== partition || g.topic !== topic) g = this.open.get((key = `${topic}\u0000${partition}`)) ?? null;
     // An open group holds a record at least, so a record bigger than `limit` still goes alone.
     if (g === null || g.bytes + size > limit) {
       g = { topic, partition, records: [], bytes: 0 };
-      this.open.set(`${topic}\u0000${partition}`, g);
+      this.open.set(key ?? `${topic}\u0000${partition}`, g);
       this.groups.push(g);
     }
     g.records.push(record);

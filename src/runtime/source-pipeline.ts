@@ -1,6 +1,7 @@
 /**
  * What a source record goes through on its way to the log (Kafka Connect's WorkerSourceTask
- * `convertTransformedRecord`): the transformations, then the key, value and header converters. The
+ * `sendRecords`: the transformation chain, then `convertTransformedRecord`: the key, value and
+ * header converters). The
  * source task runner sends each polled record through it, the replay of a source's dead letter
  * queue each dead-lettered one; a failure is named the same way for both.
  */
@@ -20,8 +21,8 @@ export class SourcePipeline {
   constructor(
     private readonly converters: TaskConverters,
     private readonly transforms: TransformChain<SourceRecord>,
-    /** The failing class of an error the chain does not wrap in a TransformationError (a predicate's). */
-    private readonly connectorClass: string,
+    /** The connector's class: what fails at KAFKA_PRODUCE, and (defensively) an error outside any transformation step. */
+    readonly connectorClass: string,
   ) {}
 
   /**

@@ -17,7 +17,7 @@ import { AppendSplitter } from './append-splitter.js';
 import { ErrorHandler } from './errors/error-handler.js';
 import { errorPolicy } from './errors/error-policy.js';
 import { rootError } from './errors/failure.js';
-import { oversizeOf, recordBytes, tooLargeMessage, topicSizeLimit, type TopicSizeLimit } from './record-bytes.js';
+import { oversizeOf, recordBytes, tooLargeError, topicSizeLimit, type TopicSizeLimit } from './record-bytes.js';
 import { SourcePipeline } from './source-pipeline.js';
 import type { OffsetStore } from './stores/offset-store.js';
 import { SubmittedBatches, type SourceOffset } from './submitted-batches.js';
@@ -25,6 +25,9 @@ import type { TaskConverters, TransformChain } from './task-plugins.js';
 import { TaskRunner, type TaskRunnerBase } from './task-runner.js';
 import { retryDelay, sleep, withTimeout } from './retry.js';
 import { systemClock, type Clock } from '../util/clock.js';
+
+/** Without a size lookup: appends of APPEND_MAX_BYTES, no record check. */
+const NO_SIZE_LIMIT = topicSizeLimit(Number.POSITIVE_INFINITY);
 
 export interface SourceRunnerDeps extends TaskRunnerBase {
   readonly task: SourceTask;
@@ -42,8 +45,8 @@ export interface SourceRunnerDeps extends TaskRunnerBase {
   readonly topicUsed: (topic: string) => void;
   /** The task's progress report (shown in its status). */
   readonly reportProgress: (progress: Readonly<Record<string, unknown>> | null) => void;
-  /** A topic's `max.message.bytes` when it applies to a lone uncompressed record (Infinity otherwise); default: no check. */
-  readonly maxMessageBytes?: (topic: string) => Promise<number>;
+  /** A topic's size bounds (`topicSizeLimitOf`); default: none (appends of APPEND_MAX_BYTES, no record check). */
+  readonly sizeLimit?: (topic: string) => Promise<TopicSizeLimit>;
   /** Decides about records that fail; default: tolerance none, no DLQ. */
   readonly errors?: ErrorHandler;
   /** The connector's class name: the failing class of KAFKA_PRODUCE errors. */
@@ -149,8 +152,7 @@ export class SourceTaskRunner extends TaskRunner {
       if (t === lastTopic || this.partitionCounts.has(t)) continue;
       lastTopic = t;
       this.partitionCounts.set(t, await this.deps.topicPartitions(t));
-      const max = (await this.deps.maxMessageBytes?.(t)) ?? Number.POSITIVE_INFINITY;
-      this.limits.set(t, topicSizeLimit(max));
+      this.limits.set(t, (await this.deps.sizeLimit?.(t)) ?? NO_SIZE_LIMIT);
       this.deps.topicUsed(t);
     }
     this.batchNo++;
@@ -226,8 +228,7 @@ export class SourceTaskRunner extends TaskRunner {
 
   /** A converted record no append could take: Kafka's RecordTooLargeException, at stage KAFKA_PRODUCE. */
   private tooLarge(original: SourceRecord, topic: string, size: number, max: number): void {
-    const error = new TributaryError('MESSAGE_TOO_LARGE', tooLargeMessage(size, max, topic));
-    this.errors.sourceFailed(original, { stage: 'KAFKA_PRODUCE', className: this.deps.connectorClass ?? 'SourceTask', error });
+    this.errors.sourceFailed(original, { stage: 'KAFKA_PRODUCE', className: this.pipeline.connectorClass, error: tooLargeError(size, max, topic) });
   }
 
   private partitionFor(topic: string, explicit: number | null, key: Buffer | null): number {

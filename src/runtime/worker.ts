@@ -18,7 +18,7 @@ import { buildConverters, TransformChain } from './task-plugins.js';
 import { withTimeout } from './retry.js';
 import { traceOf, type TaskRunner } from './task-runner.js';
 import { ensureTopic } from './topic-creation.js';
-import { maxMessageBytesOf } from './record-bytes.js';
+import { topicSizeLimitOf } from './record-bytes.js';
 import type { WorkerSettings } from './worker-settings.js';
 import { listSetting, sinkGroup } from './connector-config.js';
 import { DeadLetterQueue } from './errors/dead-letter-queue.js';
@@ -181,7 +181,7 @@ export class Worker {
           offsetFlushIntervalMs: settings.offsetFlushIntervalMs, offsetFlushTimeoutMs: settings.offsetFlushTimeoutMs,
           bufferBytes: settings.producerBufferBytes, topicPartitions: (t) => this.partitionsOf(t), topicUsed,
           reportProgress: (p) => this.deps.status.putProgress(name, task, p),
-          maxMessageBytes: (t) => maxMessageBytesOf(this.deps.log, t), errors, connectorClass, clock,
+          sizeLimit: (t) => topicSizeLimitOf(this.deps.log, t), errors, connectorClass, clock,
         });
       } else {
         const topics = listSetting(connectorConfig, 'topics');

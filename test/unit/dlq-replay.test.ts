@@ -4,6 +4,7 @@
  * what it cannot take and commits, as the sink runner does), sources' records decoded, transformed
  * and converted with the connector's current config.
  */
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isTributaryError } from '../../src/errors/codes.js';
@@ -310,6 +311,18 @@ describe('replaying a source connector', () => {
       message: expect.stringMatching(/^The message is \d+ bytes when serialized which is larger than max.message.bytes=2000 of topic small$/),
     });
     expect((await readAll(log, 'small')).map((r) => text(r.value))).toEqual(values.filter((v) => v.length !== 3000));
+  });
+
+  it("keeps appends to a compressed topic under its max.message.bytes too (the log checks the compressed batch)", async () => {
+    const { log, replayer } = await setup();
+    await log.createTopic('zipped', { configs: { 'max.message.bytes': 2000, 'compression.type': 'gzip' } });
+    // Random base64 barely compresses: 8 records of 600 characters make ~3.7 KB gzipped in one batch.
+    const values = Array.from({ length: 8 }, () => randomBytes(450).toString('base64'));
+    await log.append(DLQ, 0, values.map((value) => sourceDead(sourceRecord({ topic: 'zipped', valueSchema: Schemas.STRING, value }))));
+    const { transforms: _t, 'transforms.up.type': _u, ...plain } = SOURCE;
+    const result = await replayer.replay('src', plain, 'source', {});
+    expect(result.records.map((r) => r.status)).toEqual(values.map(() => 'succeeded'));
+    expect((await readAll(log, 'zipped')).map((r) => text(r.value))).toEqual(values);
   });
 
   it('reports a converter that refuses the record by its stage and class', async () => {

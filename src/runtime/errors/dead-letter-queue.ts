@@ -6,7 +6,7 @@
 import { TributaryError } from '../../errors/codes.js';
 import type { Log, LogRecord } from '../../log/log.js';
 import { AppendSplitter } from '../append-splitter.js';
-import { APPEND_MAX_BYTES, recordBytes } from '../record-bytes.js';
+import { APPEND_MAX_BYTES, recordBytes, topicSizeLimitOf } from '../record-bytes.js';
 import { ensureTopic } from '../topic-creation.js';
 import { DLQ_MAX_MESSAGE_BYTES, DLQ_PARTITIONS } from './dead-letter-format.js';
 
@@ -15,6 +15,8 @@ export class DeadLetterQueue {
   private inflight = new Set<Promise<void>>();
   private failure: unknown = null;
   private scheduled: Promise<void> | null = null;
+  /** Bytes per append: APPEND_MAX_BYTES, or less when `ensureTopic` found a topic with a smaller max.message.bytes. */
+  private appendBytes = APPEND_MAX_BYTES;
 
   constructor(
     private readonly log: Log,
@@ -24,10 +26,11 @@ export class DeadLetterQueue {
   /**
    * Creates the topic when missing (as Kafka Connect does, whatever `topic.creation.enable` says):
    * one partition, and a `max.message.bytes` large enough for a record refused by its own topic for
-   * its size. An existing topic is used as it is.
+   * its size. An existing topic is used as it is: its appends then keep under its own limit.
    */
   async ensureTopic(): Promise<void> {
     await ensureTopic(this.log, this.topic, { partitions: DLQ_PARTITIONS, configs: { 'max.message.bytes': DLQ_MAX_MESSAGE_BYTES } });
+    this.appendBytes = (await topicSizeLimitOf(this.log, this.topic)).append;
   }
 
   /** Adds a record to the next `flush` (which splits it into appends by size). */
@@ -54,14 +57,14 @@ export class DeadLetterQueue {
   }
 
   /**
-   * Appends what was added since the last call, split so no append passes 512 KiB unless a single
-   * record does. Resolves when those appends are durable; rejects when one fails. Null when nothing
+   * Appends what was added since the last call, split so no append passes 512 KiB (or the topic's
+   * smaller limit) unless a single record does. Resolves when those appends are durable; rejects when one fails. Null when nothing
    * was pending.
    */
   flush(): Promise<void> | null {
     if (this.pending.length === 0) return null;
     const splitter = new AppendSplitter();
-    for (const r of this.pending) splitter.add(this.topic, 0, r, recordBytes(r), APPEND_MAX_BYTES);
+    for (const r of this.pending) splitter.add(this.topic, 0, r, recordBytes(r), this.appendBytes);
     this.pending = [];
     const done = Promise.all(splitter.groups.map((g) => this.log.append(g.topic, g.partition, g.records))).then(
       () => undefined,

@@ -7,7 +7,7 @@
 import { isTributaryError } from '../../errors/codes.js';
 import type { Log, LogRecord } from '../../log/log.js';
 import { AppendSplitter, type AppendGroup } from '../append-splitter.js';
-import { APPEND_MAX_BYTES, maxMessageBytesOf, recordBytes, topicSizeLimit, type TopicSizeLimit } from '../record-bytes.js';
+import { APPEND_MAX_BYTES, recordBytes, topicSizeLimitOf, type TopicSizeLimit } from '../record-bytes.js';
 import { ensureTopic } from '../topic-creation.js';
 
 export interface Placement {
@@ -72,7 +72,7 @@ export class TopicPartitions {
     if (!(await ensureTopic(this.log, topic, this.create ? { partitions: 1 } : null))) return null;
     try {
       const count = (await this.log.describeTopic(topic)).partitions.length;
-      this.limits.set(topic, topicSizeLimit(await maxMessageBytesOf(this.log, topic)));
+      this.limits.set(topic, await topicSizeLimitOf(this.log, topic));
       return count;
     } catch (err) {
       if (isTributaryError(err, 'UNKNOWN_TOPIC_OR_PARTITION')) return null;

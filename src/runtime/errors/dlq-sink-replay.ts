@@ -78,7 +78,7 @@ export class SinkReplay implements ReplayStrategy {
         record: { key: r.key, value: r.value, timestamp: r.timestamp, headers: r.headers.filter((h) => !isDeadLetterHeader(h.key)) },
       });
     }
-    const placed = await appendInGroups(this.deps.log, placements);
+    const placed = await appendInGroups(this.deps.log, placements, (t) => this.partitions.limitOf(t).append);
     placed.forEach((p, i) => {
       const outcome = outcomes[i]!;
       if (p.ok) {

@@ -13,7 +13,7 @@ import { TributaryError } from '../../errors/codes.js';
 import type { LogRecord } from '../../log/log.js';
 import { partitionForKey } from '../../log/partitioner.js';
 import type { SourceRecord } from '../../sdk/records.js';
-import { oversizeOf, recordBytes, tooLargeMessage } from '../record-bytes.js';
+import { oversizeOf, recordBytes, tooLargeError } from '../record-bytes.js';
 import { SourcePipeline } from '../source-pipeline.js';
 import { buildConverters, TransformChain } from '../task-plugins.js';
 import type { DeadLetterContext } from './dead-letter-format.js';
@@ -47,7 +47,7 @@ export class SourceReplay implements ReplayStrategy {
   private readonly decoder = new SourceRecordDecoder();
   private readonly transforms: TransformChain<SourceRecord>;
   private readonly pipeline: SourcePipeline;
-  /** The connector's class name: the failing class of KAFKA_PRODUCE errors (and of errors the transformation chain does not name). */
+  /** The connector's class name: the failing class of KAFKA_PRODUCE errors. */
   private readonly connectorClass: string;
   private readonly partitions: TopicPartitions;
   private readonly connectHeaders: boolean;
@@ -134,7 +134,7 @@ export class SourceReplay implements ReplayStrategy {
         }
         const limit = this.partitions.limitOf(r.topic);
         const oversize = error === null ? oversizeOf(r.record, recordBytes(r.record), limit) : null;
-        if (oversize !== null) error = new TributaryError('MESSAGE_TOO_LARGE', tooLargeMessage(oversize, limit.record, r.topic));
+        if (oversize !== null) error = tooLargeError(oversize, limit.record, r.topic);
       }
       if (error !== null) failed.push({ entry: r.entry, outcome: r.outcome, stage: 'KAFKA_PRODUCE', className: this.connectorClass, error });
       else out.push({ ready: r, placement: { topic: r.topic, partition, record: r.record } });
@@ -146,9 +146,12 @@ export class SourceReplay implements ReplayStrategy {
   private async deadLetterAgain(failed: readonly Failed[], outcomes: Outcome[], blockedAt: number | null): Promise<BatchResult> {
     const { log, dlqTopic } = this.deps;
     const contexts = failed.map((f) => this.context(f));
+    // The queue's own bound (a topic the user made may have a small max.message.bytes).
+    const appendBytes = (await this.partitions.of(dlqTopic).then(() => this.partitions.limitOf(dlqTopic), () => undefined))?.append;
     const placed = await appendInGroups(
       log,
       failed.map((f, i) => ({ topic: dlqTopic, partition: DLQ_PARTITION, record: deadLetterAgain(f.entry.record, contexts[i]!, this.connectHeaders) })),
+      appendBytes === undefined ? undefined : () => appendBytes,
     );
     let fatal: Error | undefined;
     placed.forEach((p, i) => {
