@@ -94,7 +94,8 @@ export function numericMapping(
   if (mode === 'string') {
     return {
       builder: SchemaBuilder.string(),
-      convert: (t) => special(t, mode) ?? (variable ? parseDecimal(t) : withScale(parseDecimal(t), scale)).toString(),
+      // Plain digits (Debezium's toPlainString): a negative scale (NUMERIC(5,-2)) is printed at scale 0, "12300".
+      convert: (t) => special(t, mode) ?? (variable ? parseDecimal(t) : withScale(parseDecimal(t), Math.max(scale, 0))).toString(),
     };
   }
   if (variable) {

@@ -201,7 +201,6 @@ function invalid(key: ConfigKeyDef, raw: string, why: string): ConfigError {
   return new ConfigError(`Invalid value ${raw} for configuration ${key.name}: ${why}`, { key: key.name });
 }
 
-/** Converts one raw string to the key's type (Kafka's ConfigDef.parseType). */
 /**
  * One ConfigError listing every problem of `reports` (each distinct message once, in order), with
  * `key` set when all of them concern one key; undefined when there are none. For connectors whose
@@ -214,6 +213,7 @@ export function configErrorOf(reports: ReadonlyArray<Pick<ConfigValueReport, 'na
   return new ConfigError(messages.join('\n'), new Set(failing.map((r) => r.name)).size === 1 ? { key: failing[0]!.name } : undefined);
 }
 
+/** Converts one raw string to the key's type (Kafka's ConfigDef.parseType). */
 export function parseValue(key: ConfigKeyDef, raw: string): unknown {
   const s = raw.trim();
   switch (key.type) {

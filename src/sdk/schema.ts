@@ -64,13 +64,16 @@ export const LOGICAL = {
 } as const;
 
 /**
- * The most digits a Decimal may have on either side of its point when it is built from text or
- * rescaled: Postgres' numeric holds 131,072 before and 16,383 after. The bound keeps a hostile
- * exponent (`1e999999999`, a scale of 2^31) from making one record take minutes and gigabytes.
+ * The largest scale, either way, a Decimal gets from text or a schema, and the furthest a rescale
+ * moves the point: 16,383, Postgres numeric's largest display scale. Digits written out in the
+ * text are not bounded (its length is), but an exponent or a scale cannot make 10^n work out of a
+ * few bytes: `1e999999999`, or a schema scale of 2^31, is refused instead of taking minutes.
  */
-export const MAX_DECIMAL_DIGITS = 150_000;
+export const MAX_DECIMAL_SCALE = 16_383;
 
 /** An exact decimal: `unscaled × 10^-scale` (Kafka Connect's BigDecimal). */
+const LOG10_16 = Math.log10(16);
+
 export class Decimal {
   constructor(
     readonly unscaled: bigint,
@@ -79,33 +82,35 @@ export class Decimal {
 
   /**
    * Parses "-12.340" into unscaled -12340, scale 3; an exponent moves the point ("1.5e3": 1500,
-   * scale 0). DataError for text that is not a number, or whose digits would go beyond
-   * MAX_DECIMAL_DIGITS on either side of the point.
+   * scale 0). DataError for text that is not a number, or whose exponent takes the scale beyond
+   * ±MAX_DECIMAL_SCALE.
    */
   static parse(text: string): Decimal {
     const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text.trim());
     if (!m || (m[2] === '' && (m[3] ?? '') === '')) throw new DataError(`not a decimal number: ${JSON.stringify(text)}`);
     const frac = m[3] ?? '';
-    const digits = `${m[2] || '0'}${frac}`;
-    const unscaled = BigInt(`${m[1]}${digits}`);
+    const unscaled = BigInt(`${m[1]}${m[2] || '0'}${frac}`);
     const scale = frac.length - Number(m[4] ?? 0);
-    if (unscaled === 0n) return new Decimal(0n, Math.min(Math.max(scale, 0), MAX_DECIMAL_DIGITS));
-    if (scale > MAX_DECIMAL_DIGITS || digits.length - scale > MAX_DECIMAL_DIGITS) {
-      throw new DataError(`decimal number ${JSON.stringify(text)} has more than ${MAX_DECIMAL_DIGITS} digits on one side of its point`);
+    if (unscaled === 0n) return new Decimal(0n, Math.min(Math.max(scale, 0), MAX_DECIMAL_SCALE));
+    if (scale > Math.max(frac.length, MAX_DECIMAL_SCALE) || -scale > MAX_DECIMAL_SCALE) {
+      throw new DataError(`decimal number ${JSON.stringify(text)} moves its point more than ${MAX_DECIMAL_SCALE} places`);
     }
     return scale < 0 ? new Decimal(unscaled * 10n ** BigInt(-scale), 0) : new Decimal(unscaled, scale);
   }
 
   /**
    * This value at `scale` (BigDecimal#setScale without rounding), or undefined when that would drop
-   * non-zero digits or go beyond MAX_DECIMAL_DIGITS.
+   * non-zero digits or move the point more than 2 × MAX_DECIMAL_SCALE places.
    */
   withScale(scale: number): Decimal | undefined {
     if (scale === this.scale) return this;
-    if (this.unscaled === 0n) return scale >= 0 && scale <= MAX_DECIMAL_DIGITS ? new Decimal(0n, scale) : undefined;
-    if (Math.abs(scale - this.scale) > MAX_DECIMAL_DIGITS) return undefined;
-    if (scale > this.scale) return new Decimal(this.unscaled * 10n ** BigInt(scale - this.scale), scale);
-    const f = 10n ** BigInt(this.scale - scale);
+    const shift = scale - this.scale;
+    if (Math.abs(shift) > 2 * MAX_DECIMAL_SCALE) return undefined;
+    if (this.unscaled === 0n) return new Decimal(0n, scale);
+    if (shift > 0) return new Decimal(this.unscaled * 10n ** BigInt(shift), scale);
+    // Fewer digits than places to drop: not a multiple of 10^-shift (checked without computing it).
+    if (-shift > 20 && (this.unscaled < 0n ? -this.unscaled : this.unscaled).toString(16).length * LOG10_16 < -shift - 1) return undefined;
+    const f = 10n ** BigInt(-shift);
     return this.unscaled % f === 0n ? new Decimal(this.unscaled / f, scale) : undefined;
   }
 
@@ -301,8 +306,11 @@ export function twosComplementBytes(v: bigint): Buffer {
     b.writeIntBE(n, 0, len);
     return b;
   }
-  let len = 1;
-  while (v >= 1n << BigInt(8 * len - 1) || v < -(1n << BigInt(8 * len - 1))) len++;
+  // Minimal two's complement: the magnitude's bits plus a sign bit (-2^k itself needs no extra bit).
+  const mag = v < 0n ? -v - 1n : v;
+  const hex = mag.toString(16);
+  const bits = (hex.length - 1) * 4 + (32 - Math.clz32(parseInt(hex[0]!, 16)));
+  const len = Math.floor(bits / 8) + 1;
   const u = v < 0n ? (1n << BigInt(8 * len)) + v : v;
   return Buffer.from(u.toString(16).padStart(2 * len, '0'), 'hex');
 }

@@ -9,7 +9,9 @@
  *   `SimpleDateFormat` reads them in UTC (`2024-02-30` is 1 March), as Date, Time and Timestamp;
  * - `[..]` and `{..}` whose elements are such literals or "quoted" strings (kept as written: no
  *   escape is undone), as arrays and maps with a common element schema when one exists;
- * - anything else, including a malformed array or map, is the whole text as a string.
+ * - anything else, including a malformed array or map, is the whole text as a string — except a
+ *   text that starts with a number and then a delimiter: as in Kafka, the number alone (`12:30` is
+ *   int8 12, `1,000` is 1; KAFKA-20892 proposes a string instead).
  *
  * Nothing is expanded by a number's exponent: `1e200000` is a Decimal of scale -200000, not 200,001
  * digits. Two differences from Java: dates before 1582-10-15 are proleptic Gregorian (Java switches
@@ -24,6 +26,7 @@
  */
 import type { SchemaAndValue } from './converter.js';
 import { DataError } from './errors.js';
+import { javaTrim } from './java-number-text.js';
 import { type Schema, LOGICAL, SchemaBuilder, Schemas } from './schema.js';
 import { MS_PER_DAY, Unparseable, parseScalar, parseTemporal, startsWithDigit } from './values-scalars.js';
 
@@ -52,14 +55,6 @@ const NULL: SchemaAndValue = Object.freeze({ schema: null, value: null });
 const TRUE: SchemaAndValue = Object.freeze({ schema: Schemas.BOOLEAN, value: true });
 const FALSE: SchemaAndValue = Object.freeze({ schema: Schemas.BOOLEAN, value: false });
 
-/** Java's `String.trim`: drops characters up to U+0020 at both ends (a loop: a regex is quadratic on long blank runs). */
-function javaTrim(s: string): string {
-  let start = 0;
-  let end = s.length;
-  while (start < end && s.charCodeAt(start) <= 0x20) start++;
-  while (end > start && s.charCodeAt(end - 1) <= 0x20) end--;
-  return start === 0 && end === s.length ? s : s.slice(start, end);
-}
 const isBlank = (s: string): boolean => javaTrim(s) === '';
 
 /** Kafka's `Values.Parser`: tokens split at unescaped delimiters, with one token of look-ahead. */

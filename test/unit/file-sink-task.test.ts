@@ -6,7 +6,7 @@ import { open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FileStreamSinkConnector, FileStreamSinkTask, type FileSinkTaskOptions } from '../../connectors/file/index.js';
-import { ConnectError, SchemaBuilder, Schemas, Struct, type SinkRecord, type SinkTaskContext, type TaskLogger } from '../../src/sdk/index.js';
+import { ConnectError, Decimal, SchemaBuilder, Schemas, Struct, type SinkRecord, type SinkTaskContext, type TaskLogger } from '../../src/sdk/index.js';
 import { useTempDirs } from '../support/temp-dir.js';
 
 const tempDir = useTempDirs('tributary-file-sink-');
@@ -59,8 +59,10 @@ describe('FileStreamSinkTask', () => {
     const schema = SchemaBuilder.struct().field('id', Schemas.INT32).field('name', Schemas.OPTIONAL_STRING).build();
     await task.put([record('hello'), record(null), record(Buffer.from('grüße €', 'utf8')), record(42)]);
     await task.put([record(new Struct(schema).put('id', 1).put('name', 'x')), record(new Map([['k', 1]])), record({ a: [1, 'b'] })]);
+    await task.put([record(new Decimal(-1234n, 2)), record(new Decimal(123n, 10)), record(new Decimal(15n, -400))]);
     await task.flush([]);
-    expect(await readFile(file, 'utf8')).toBe('existing\nhello\nnull\ngrüße €\n42\nStruct{id=1,name=x}\n{k=1}\n{a=[1, b]}\n');
+    // Decimals as Java's BigDecimal.toString prints them.
+    expect(await readFile(file, 'utf8')).toBe('existing\nhello\nnull\ngrüße €\n42\nStruct{id=1,name=x}\n{k=1}\n{a=[1, b]}\n-12.34\n1.23E-8\n1.5E+401\n');
   });
 
   it('buffers puts below the bound and writes them, then syncs, before flush resolves', async () => {

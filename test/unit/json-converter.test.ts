@@ -267,20 +267,31 @@ describe('JsonConverter decimal.format', () => {
     const env = (schema: string, payload: string) => `{"schema":${schema},"payload":${payload}}`;
     const dec = (scale: string) => `{"type":"bytes","name":"org.apache.kafka.connect.data.Decimal","parameters":{"scale":"${scale}"}}`;
     expect(dataError(() => read(c, env('{"type":"int32"}', '1e398748891'))).message)
-      .toBe('value on topic "orders": decimal number "1e398748891" has more than 150000 digits on one side of its point');
+      .toBe('value on topic "orders": decimal number "1e398748891" moves its point more than 16383 places');
     expect(dataError(() => read(c, env('{"type":"int64"}', '-7E-999999999'))).message)
-      .toBe('value on topic "orders": decimal number "-7E-999999999" has more than 150000 digits on one side of its point');
+      .toBe('value on topic "orders": decimal number "-7E-999999999" moves its point more than 16383 places');
     expect(read(c, env('{"type":"int64"}', '0e999999999')).value).toBe(0);
     expect(read(c, env('{"type":"int64"}', '-0.0E-999999999')).value).toBe(0);
-    expect(dataError(() => read(c, env('{"type":"int64"}', '1e149999'))).message).toBe('value on topic "orders": 1e149999 is out of the range of int64');
+    expect(dataError(() => read(c, env('{"type":"int64"}', '1e16383'))).message).toBe('value on topic "orders": 1e16383 is out of the range of int64');
     expect(dataError(() => read(c, env(dec('2'), '5e-999999999'))).message)
-      .toBe('value on topic "orders": decimal number "5e-999999999" has more than 150000 digits on one side of its point');
+      .toBe('value on topic "orders": decimal number "5e-999999999" moves its point more than 16383 places');
     expect(read(c, env(dec('2'), '5e100')).value).toEqual(new Decimal(5n * 10n ** 102n, 2));
     expect(dataError(() => read(c, env(dec('2147483647'), '1'))).message)
-      .toBe('value on topic "orders": Decimal schemas with a scale above 150000 (2147483647) are not supported');
+      .toBe('value on topic "orders": Decimal schemas with a scale beyond ±16383 (2147483647) are not supported');
     expect(dataError(() => c.fromConnectData(T, SchemaBuilder.decimal(2).build(), new Decimal(1n, 1_000_000))).message)
       .toBe('value on topic "orders": Decimal value has mismatching scale for given Decimal schema. Schema has scale 2, value has scale 1000000.');
     expect(read(converter({ 'schemas.enable': 'false' }), '1e398748891').value).toBe(Infinity);
+  });
+
+  it('writes and reads a Decimal with a negative scale, as Kafka does (the scale parameter is negative)', () => {
+    for (const format of ['BASE64', 'NUMERIC']) {
+      const c = converter({ 'decimal.format': format });
+      const schema = SchemaBuilder.decimal(-400).build();
+      const bytes = c.fromConnectData(T, schema, new Decimal(15n, -400))!;
+      expect(bytes.toString()).toContain('"scale":"-400"');
+      expect(bytes.toString()).toContain(format === 'NUMERIC' ? '"payload":1.5E+401' : '"payload":"Dw=="');
+      expect(c.toConnectData(T, bytes).value).toEqual(new Decimal(15n, -400));
+    }
   });
 
   it.each([['BASE64'], ['NUMERIC']])('round-trips decimals beyond double precision (%s)', (format) => {

@@ -41,6 +41,16 @@ describe('arrays', () => {
     expect(m.fromText('{"{\\"a\\": 1}",žš}')).toEqual(['{"a": 1}', 'žš']);
   });
 
+  it('maps NUMERIC(5,-2) (Postgres 15+: a negative scale): zeros too, plain digits in string mode', () => {
+    const typeMod = ((5 << 16) | (-2 & 0x7ff)) + 4;
+    const precise = must(map(base('numeric'), { typeMod }));
+    expect(precise.fromText('12300')).toEqual(new Decimal(123n, -2));
+    expect(precise.fromText('0')).toEqual(new Decimal(0n, -2));
+    expect(precise.fromText('-0')).toEqual(new Decimal(0n, -2));
+    const text = must(map(base('numeric'), { typeMod, modes: { decimal: 'string' } }));
+    expect([text.fromText('12300'), text.fromText('0')]).toEqual(['12300', '0']);
+  });
+
   it('converts each element as its type: numeric(p,s)[], unconstrained numeric[], date[], timestamptz[], bytea[] (ARPT)', () => {
     expect(must(map(array(base('numeric')), { typeMod: ((10 << 16) | 2) + 4 })).fromText('{1.2,3.4}')).toEqual([new Decimal(120n, 2), new Decimal(340n, 2)]);
     const vs = must(map(array(base('numeric')))).fromText('{1.1,2.22}') as Struct[];

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DataError, Decimal, MAX_DECIMAL_DIGITS } from '../../src/sdk/index.js';
+import { DataError, Decimal, MAX_DECIMAL_SCALE } from '../../src/sdk/index.js';
 
 describe('Decimal.parse', () => {
   it.each([
@@ -14,18 +14,22 @@ describe('Decimal.parse', () => {
     ['+.5', 5n, 1],
     ['7.', 7n, 0],
     ['0e999999999', 0n, 0],
-    ['0.00e-999999999', 0n, MAX_DECIMAL_DIGITS],
+    ['0.00e-999999999', 0n, MAX_DECIMAL_SCALE],
     ['-0', 0n, 0],
   ])('reads %j as unscaled %s, scale %i', (text, unscaled, scale) => {
     expect(Decimal.parse(text)).toEqual(new Decimal(unscaled, scale));
   });
 
-  it('refuses text that is not a number, and digits beyond the bound on either side of the point', () => {
+  it('refuses text that is not a number, and an exponent that moves the point beyond the bound', () => {
     for (const text of ['', '.', 'e5', '1e', '--1', '0x10', 'NaN']) expect(() => Decimal.parse(text)).toThrow(DataError);
-    expect(() => Decimal.parse('1e999999999')).toThrow('decimal number "1e999999999" has more than 150000 digits on one side of its point');
-    expect(() => Decimal.parse('1e-150001')).toThrow(DataError);
-    expect(Decimal.parse('1e-150000').scale).toBe(150_000);
-    expect(Decimal.parse('1e149999').unscaled).toBe(10n ** 149_999n);
+    expect(() => Decimal.parse('1e999999999')).toThrow('decimal number "1e999999999" moves its point more than 16383 places');
+    expect(() => Decimal.parse('1e-16384')).toThrow(DataError);
+    expect(() => Decimal.parse('1e16384')).toThrow(DataError);
+    expect(Decimal.parse('1e-16383').scale).toBe(16_383);
+    expect(Decimal.parse('1e16383').unscaled).toBe(10n ** 16_383n);
+    // Digits written out are not bounded by it: only the text's length bounds them.
+    expect(Decimal.parse(`0.${'1'.repeat(20_000)}`).scale).toBe(20_000);
+    expect(Decimal.parse('9'.repeat(131_072)).scale).toBe(0);
   });
 });
 
@@ -40,10 +44,16 @@ describe('Decimal.withScale', () => {
   });
 
   it('gives up beyond the bound instead of computing 10^difference', () => {
-    expect(new Decimal(1n, 0).withScale(MAX_DECIMAL_DIGITS + 1)).toBeUndefined();
+    expect(new Decimal(1n, 0).withScale(2 * MAX_DECIMAL_SCALE + 1)).toBeUndefined();
     expect(new Decimal(1n, 2_000_000_000).withScale(0)).toBeUndefined();
     expect(new Decimal(0n, 0).withScale(2_000_000_000)).toBeUndefined();
-    expect(new Decimal(1n, 0).withScale(MAX_DECIMAL_DIGITS)?.unscaled).toBe(10n ** 150_000n);
+    expect(new Decimal(1n, 0).withScale(2 * MAX_DECIMAL_SCALE)?.unscaled).toBe(10n ** 32_766n);
+    // A zero takes any scale within the bound, negative ones too (NUMERIC(5,-2) in Postgres).
+    expect(new Decimal(0n, 0).withScale(-2)).toEqual(new Decimal(0n, -2));
+    expect(new Decimal(1200n, 0).withScale(-2)).toEqual(new Decimal(12n, -2));
+    expect(new Decimal(1234n, 0).withScale(-2)).toBeUndefined();
+    // Fewer digits than places to drop: undefined without computing 10^places.
+    expect(new Decimal(123456789n, 30_000).withScale(0)).toBeUndefined();
   });
 
   it('agrees with the value: a rescaled decimal reads back as the same number', () => {
@@ -52,7 +62,7 @@ describe('Decimal.withScale', () => {
         const r = new Decimal(unscaled, from).withScale(to);
         const exactlyDivisible = to >= from || unscaled % 10n ** BigInt(from - to) === 0n;
         expect(r !== undefined).toBe(exactlyDivisible);
-        if (r) expect(r.unscaled * 10n ** BigInt(from)).toBe(unscaled * 10n ** BigInt(to));
+        if (r) expect([r.scale, r.unscaled * 10n ** BigInt(from)]).toEqual([to, unscaled * 10n ** BigInt(to)]);
       }),
     );
   });

@@ -4,6 +4,7 @@
  * re-exported here.
  */
 export { bigDecimalString, javaDoubleString, javaFloatString } from '../../src/sdk/index.js';
+import { javaTrim } from '../../src/sdk/index.js';
 
 const INTEGER = /^[+-]?\d+$/;
 const SHORT_INTEGER = /^[+-]?\d{1,15}$/;
@@ -30,8 +31,7 @@ const HEX_FLOAT = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?\d+
 
 /** Java's `Double.parseDouble` (surrounding control characters and spaces trimmed); undefined where it throws. */
 export function parseJavaDouble(text: string): number | undefined {
-  // eslint-disable-next-line no-control-regex
-  const s = text.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
+  const s = javaTrim(text);
   if (DECIMAL_FLOAT.test(s)) return Number(s.replace(/[fFdD]$/, ''));
   const h = HEX_FLOAT.exec(s);
   if (!h || (h[2] === '' && (h[3] ?? '') === '')) return undefined;

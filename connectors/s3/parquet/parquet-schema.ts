@@ -3,10 +3,13 @@
  * top-level field), with the logical types DuckDB, Spark and Iceberg readers expect.
  */
 import type { SchemaElement } from 'hyparquet';
-import { DataError, LOGICAL, type Schema } from '../../../src/sdk/index.js';
+import { DataError, LOGICAL, MAX_DECIMAL_SCALE, twosComplementBytes, type Schema } from '../../../src/sdk/index.js';
 
 /** Decimal's parameter holding the precision (Debezium and Confluent's AvroData set it). */
 export const DECIMAL_PRECISION = 'connect.decimal.precision';
+
+/** The most digits a Decimal column holds: Postgres numeric's, 131,072 before the point and 16,383 after. */
+const MAX_DECIMAL_PRECISION = 147_455;
 
 /**
  * How a Connect leaf schema is stored. It decides both the column type and the value conversion
@@ -73,14 +76,18 @@ export function decimalLayout(s: Schema): DecimalLayout {
   const connectPrecision = precisionText === undefined ? 38 : Number(precisionText);
   if (scaleText === undefined || !Number.isInteger(connectScale)) throw new DataError(`Decimal schema without an integer scale parameter: ${scaleText}`);
   if (!Number.isInteger(connectPrecision) || connectPrecision < 1) throw new DataError(`Decimal schema with an invalid precision: ${precisionText}`);
+  // Both come from the record's schema (a JSON envelope's, say): bounded before 10^precision is worked out.
+  if (Math.abs(connectScale) > MAX_DECIMAL_SCALE || connectPrecision > MAX_DECIMAL_PRECISION) {
+    throw new DataError(`Decimal schema with precision ${connectPrecision} and scale ${connectScale}: at most precision ${MAX_DECIMAL_PRECISION} and scale ±${MAX_DECIMAL_SCALE} are written to Parquet`);
+  }
   const scale = Math.max(connectScale, 0);
   const precision = Math.max(connectPrecision + Math.max(-connectScale, 0), scale, 1);
   const bound = 10n ** BigInt(precision);
   if (precision <= 9) layout = { precision, scale, bound, physical: 'INT32' };
   else if (precision <= 18) layout = { precision, scale, bound, physical: 'INT64' };
   else {
-    let typeLength = 1;
-    while (1n << BigInt(8 * typeLength - 1) < bound) typeLength++;
+    // The fewest bytes whose two's complement holds ±(10^precision − 1).
+    const typeLength = twosComplementBytes(bound - 1n).length;
     layout = { precision, scale, bound, physical: 'FIXED_LEN_BYTE_ARRAY', typeLength };
   }
   decimalLayouts.set(s, layout);

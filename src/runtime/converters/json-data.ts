@@ -6,7 +6,7 @@
  * Unlike Kafka, input is checked strictly against the schema (Jackson would read `"x"` in an int32
  * field as 0, or `12.5` as 12); every failure is a DataError naming the field path and topic.
  */
-import { type Schema, Decimal, INT64_MAX, INT64_MIN, LOGICAL, MAX_DECIMAL_DIGITS, Struct, validateValue } from '../../sdk/index.js';
+import { type Schema, Decimal, INT64_MAX, INT64_MIN, LOGICAL, MAX_DECIMAL_SCALE, Struct, validateValue } from '../../sdk/index.js';
 import {
   bigDecimalString,
   decodeBase64,
@@ -142,8 +142,8 @@ export function decimalScale(schema: Schema, at: Where): number {
   if (text === undefined) throw at.fail('Invalid Decimal schema: scale parameter not found.');
   if (!/^[+-]?\d+$/.test(text.trim()) || Number(text) > 2147483647) throw at.fail(`Invalid scale parameter found in Decimal schema: ${text}`);
   const scale = Number(text);
-  if (scale < 0) throw at.fail(`Decimal schemas with a negative scale (${scale}) are not supported`);
-  if (scale > MAX_DECIMAL_DIGITS) throw at.fail(`Decimal schemas with a scale above ${MAX_DECIMAL_DIGITS} (${scale}) are not supported`);
+  // Negative scales are Java's too (a header read as 1E+400 is Decimal(1, -400)); beyond the bound, refused unexpanded.
+  if (Math.abs(scale) > MAX_DECIMAL_SCALE) throw at.fail(`Decimal schemas with a scale beyond ±${MAX_DECIMAL_SCALE} (${scale}) are not supported`);
   return scale;
 }
 
