@@ -14,12 +14,13 @@ import { isRetriable } from '../sdk/errors.js';
 import type { ConnectHeader, SinkRecord, TopicPartitionOffset, TopicPartitionRef } from '../sdk/records.js';
 import type { SinkTask, SinkTaskContext } from '../sdk/sink-task.js';
 import type { Clock } from '../util/clock.js';
-import { ErrorHandler, type ConsumedRecord } from './errors/error-handler.js';
+import { ErrorHandler } from './errors/error-handler.js';
 import { errorPolicy } from './errors/error-policy.js';
 import type { Stage } from './errors/dead-letter-format.js';
 import { rootError } from './errors/failure.js';
 import { retryDelay, sleep } from './retry.js';
 import { SinkAssignment } from './sink-assignment.js';
+import { originOf, slices, type Chunk } from './sink-chunks.js';
 import { failingClassName, type TaskConverters, type TransformChain } from './task-plugins.js';
 import { TaskRunner, type TaskRunnerBase } from './task-runner.js';
 
@@ -42,12 +43,6 @@ export interface SinkRunnerDeps extends TaskRunnerBase {
   readonly errors?: ErrorHandler;
   /** The connector's class name: the failing class of TASK_PUT errors. */
   readonly connectorClass?: string;
-}
-
-/** Records read from one partition. */
-interface Chunk {
-  readonly tp: TopicPartitionRef;
-  readonly records: readonly StoredRecord[];
 }
 
 const POLL_WAIT_MS = 500;
@@ -111,33 +106,9 @@ export class SinkTaskRunner extends TaskRunner {
       },
       errantRecordReporter: {
         report: (record, error) => {
-          this.errors.consumedFailed(this.originOf(record), { stage: 'TASK_PUT', className: this.deps.connectorClass ?? 'SinkTask', error });
+          this.errors.consumedFailed(originOf(record, this.putChunks, this.deps.converters), { stage: 'TASK_PUT', className: this.deps.connectorClass ?? 'SinkTask', error });
           return this.errors.dlq?.flushSoon() ?? Promise.resolve();
         },
-      },
-    };
-  }
-
-  /**
-   * The consumed record `record` came from: looked up, only when a record is reported, by its
-   * original coordinates in what the batch in `put` was read from; else (a record the task made)
-   * re-encoded.
-   */
-  private originOf(record: SinkRecord): ConsumedRecord {
-    const { originalTopic: topic, originalKafkaPartition: partition } = record;
-    const raw = consumedAt(this.putChunks, topic, partition, record.originalKafkaOffset);
-    if (raw !== null) return { topic, partition, record: raw };
-    // As Kafka Connect: without the consumed record, the reported record is converted back.
-    const { converters } = this.deps;
-    return {
-      topic: record.topic,
-      partition: record.kafkaPartition,
-      record: {
-        offset: record.kafkaOffset,
-        timestamp: record.timestamp ?? 0,
-        key: converters.key.fromConnectData(record.topic, record.keySchema, record.key, record.headers),
-        value: converters.value.fromConnectData(record.topic, record.valueSchema, record.value, record.headers),
-        headers: record.headers.map((h) => ({ key: h.key, value: converters.header.fromConnectHeader(record.topic, h.key, h.schema, h.value) })),
       },
     };
   }
@@ -413,42 +384,4 @@ export class SinkTaskRunner extends TaskRunner {
       }
     }
   }
-}
-
-/** The record at `offset` of `topic`-`partition` among the chunks, or null. */
-function consumedAt(chunks: readonly Chunk[], topic: string, partition: number, offset: number): StoredRecord | null {
-  for (const { tp, records } of chunks) {
-    if (tp.partition !== partition || tp.topic !== topic) continue;
-    // A chunk's offsets ascend (with gaps where compaction removed records).
-    let lo = 0;
-    let hi = records.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const at = records[mid]!.offset;
-      if (at === offset) return records[mid]!;
-      if (at < offset) lo = mid + 1;
-      else hi = mid - 1;
-    }
-  }
-  return null;
-}
-
-/** Cuts fetched chunks into batches of at most `max` records, in order (a chunk may be split). */
-function* slices(chunks: readonly Chunk[], max: number): Generator<Chunk[]> {
-  let batch: Chunk[] = [];
-  let n = 0;
-  for (const c of chunks) {
-    for (let i = 0; i < c.records.length; ) {
-      const take = Math.min(max - n, c.records.length - i);
-      batch.push(take === c.records.length ? c : { tp: c.tp, records: c.records.slice(i, i + take) });
-      n += take;
-      i += take;
-      if (n === max) {
-        yield batch;
-        batch = [];
-        n = 0;
-      }
-    }
-  }
-  if (batch.length > 0) yield batch;
 }
